@@ -1,0 +1,84 @@
+#include "landmark_model.h"
+
+#include <cmath>
+#include <istream>
+#include <streambuf>
+
+#include <dlib/image_processing/shape_predictor.h>
+
+#include "dlib_image.h"
+#include "errors.h"
+#include "sha256.h"
+
+namespace posecheck {
+
+struct LandmarkModel::Impl {
+  dlib::shape_predictor predictor;
+};
+
+LandmarkModel::LandmarkModel() : impl_(std::make_unique<Impl>()) {}
+LandmarkModel::~LandmarkModel() = default;
+LandmarkModel::LandmarkModel(LandmarkModel&&) noexcept = default;
+LandmarkModel& LandmarkModel::operator=(LandmarkModel&&) noexcept = default;
+
+namespace {
+
+// An istream over caller bytes, without copying them.
+struct ByteStreamBuf : std::streambuf {
+  ByteStreamBuf(const std::uint8_t* data, std::size_t size) {
+    char* p = const_cast<char*>(reinterpret_cast<const char*>(data));
+    setg(p, p, p + size);
+  }
+};
+
+}  // namespace
+
+LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t size, const std::string& expected_sha256) {
+  if (data == nullptr || size == 0) throw Error(ErrorCode::kModelFormat, "landmark model is empty (0 bytes)");
+  LandmarkModel model;
+  model.sha256_ = sha256_hex(data, size);
+  if (!expected_sha256.empty() && model.sha256_ != expected_sha256) {
+    throw Error(ErrorCode::kModelChecksum, "landmark model SHA-256 " + model.sha256_ + " does not match the expected " +
+                                               expected_sha256 + ": the file is corrupt, truncated or a different model");
+  }
+  // dlib's shape_predictor starts with its serialisation version, int 1,
+  // which dlib writes as the two bytes 01 01.
+  if (size < 2 || data[0] != 0x01 || data[1] != 0x01) {
+    throw Error(ErrorCode::kModelFormat, "not a dlib shape predictor (version 1) file: wrong header bytes");
+  }
+  ByteStreamBuf buf(data, size);
+  std::istream in(&buf);
+  try {
+    dlib::deserialize(model.impl_->predictor, in);
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::kModelFormat, "landmark model is corrupt: it declares sizes larger than memory");
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::kModelFormat, std::string("landmark model could not be parsed (truncated or corrupt): ") + e.what());
+  }
+  if (model.impl_->predictor.num_parts() != kNumLandmarks) {
+    throw Error(ErrorCode::kModelFormat, "landmark model predicts " + std::to_string(model.impl_->predictor.num_parts()) +
+                                             " points; posecheck needs the 68-point iBUG scheme");
+  }
+  model.format_ = "dlib-shape-predictor-v1";
+  return model;
+}
+
+Landmarks LandmarkModel::predict(const ImageView& image, const Box& box) const {
+  validate(image);
+  if (!(box.width() > 0 && box.height() > 0)) throw Error(ErrorCode::kInvalidArgument, "face box must have positive size");
+  // Back to dlib's inclusive integer rectangle (boxes come from the detector
+  // as integers scaled by at most a resize factor).
+  const dlib::rectangle rect(std::lround(box.left), std::lround(box.top), std::lround(box.right) - 1,
+                             std::lround(box.bottom) - 1);
+  dlib::full_object_detection shape;
+  if (image.format == PixelFormat::kRgba32) {
+    shape = impl_->predictor(dlib_view<rgbx_pixel>(image), rect);
+  } else {
+    shape = impl_->predictor(dlib_view<unsigned char>(image), rect);
+  }
+  Landmarks out;
+  for (int i = 0; i < kNumLandmarks; ++i) out[i] = Point2(shape.part(i).x(), shape.part(i).y());
+  return out;
+}
+
+}  // namespace posecheck

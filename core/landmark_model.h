@@ -1,0 +1,51 @@
+// LandmarkModel: dlib's 68-point shape predictor, loaded from bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "geometry.h"
+#include "image_view.h"
+
+namespace posecheck {
+
+// SHA-256 of dlib's shape_predictor_68_face_landmarks.dat (Debian libdlib-data
+// 19.24, 99,693,937 bytes), the project's default landmark model.
+constexpr const char* kDlib68ModelSha256 = "fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f";
+
+// Represents: an immutable 68-point landmark predictor.
+// Thread safety: predict() is const and may run on several threads at once.
+class LandmarkModel {
+ public:
+  // Loads a model from bytes (no file system involved).
+  // Requires: if expected_sha256 is non-empty, the bytes hash to it (else
+  //   throws Error kModelChecksum, before parsing anything). The bytes must be
+  //   a dlib shape_predictor, serialisation version 1, with 68 parts (else
+  //   kModelFormat with what was wrong). Pin the hash for any model that is
+  //   not fully trusted: dlib's parser trusts its input.
+  // Ensures: the model is ready; sha256() is the bytes' digest.
+  static LandmarkModel from_bytes(const std::uint8_t* data, std::size_t size, const std::string& expected_sha256);
+
+  // Requires: validate(image) passes; box has positive size.
+  // Ensures: returns 68 points in full-resolution image pixels.
+  Landmarks predict(const ImageView& image, const Box& box) const;
+
+  const std::string& sha256() const { return sha256_; }
+  // "dlib-shape-predictor-v1" for dlib .dat files.
+  const std::string& format() const { return format_; }
+
+  LandmarkModel(LandmarkModel&&) noexcept;
+  LandmarkModel& operator=(LandmarkModel&&) noexcept;
+  ~LandmarkModel();
+
+ private:
+  LandmarkModel();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string sha256_;
+  std::string format_;
+};
+
+}  // namespace posecheck

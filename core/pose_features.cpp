@@ -1,0 +1,71 @@
+#include "pose_features.h"
+
+#include "errors.h"
+
+namespace posecheck {
+
+const char* variant_name(FeatureVariant v) {
+  switch (v) {
+    case FeatureVariant::kVec: return "vec";
+    case FeatureVariant::kVecT: return "vec_t";
+    case FeatureVariant::kRvec: return "rvec";
+    case FeatureVariant::kRvecT: return "rvec_t";
+    case FeatureVariant::kRmat: return "rmat";
+    case FeatureVariant::kRmatT: return "rmat_t";
+  }
+  return "?";
+}
+
+const std::vector<FeatureVariant>& all_variants() {
+  static const std::vector<FeatureVariant> v = {FeatureVariant::kVec,  FeatureVariant::kVecT, FeatureVariant::kRvec,
+                                                FeatureVariant::kRvecT, FeatureVariant::kRmat, FeatureVariant::kRmatT};
+  return v;
+}
+
+FeatureVariant parse_variant(const std::string& name) {
+  for (auto v : all_variants()) if (name == variant_name(v)) return v;
+  throw Error(ErrorCode::kInvalidArgument, "unknown feature variant '" + name + "' (use vec, vec_t, rvec, rvec_t, rmat or rmat_t)");
+}
+
+int variant_length(FeatureVariant v) {
+  switch (v) {
+    case FeatureVariant::kVec:
+    case FeatureVariant::kRvec: return 3;
+    case FeatureVariant::kVecT:
+    case FeatureVariant::kRvecT: return 6;
+    case FeatureVariant::kRmat: return 9;
+    case FeatureVariant::kRmatT: return 12;
+  }
+  return 0;
+}
+
+std::vector<double> PoseFeatures::of(FeatureVariant v) const {
+  std::vector<double> out;
+  auto append = [&out](const auto& m) { for (int i = 0; i < m.size(); ++i) out.push_back(m(i)); };
+  switch (v) {
+    case FeatureVariant::kVec: case FeatureVariant::kVecT: append(vec); break;
+    case FeatureVariant::kRvec: case FeatureVariant::kRvecT: append(rvec); break;
+    case FeatureVariant::kRmat: case FeatureVariant::kRmatT: append(rmat); break;
+  }
+  if (v == FeatureVariant::kVecT || v == FeatureVariant::kRvecT || v == FeatureVariant::kRmatT) append(tdiff);
+  return out;
+}
+
+PoseFeatures pose_features(const PoseEstimate& whole, const PoseEstimate& central) {
+  if (!whole.ok || !central.ok) throw Error(ErrorCode::kInvalidArgument, "pose_features needs two valid poses");
+  const Eigen::Vector3d w(0, 0, 1);
+  const Eigen::Matrix3d& Ra = whole.pose.rotation;
+  const Eigen::Matrix3d& Rc = central.pose.rotation;
+  PoseFeatures f;
+  const Eigen::Vector3d va = Ra.transpose() * w, vc = Rc.transpose() * w;
+  f.vec = va - vc;
+  f.rvec = whole.rotation_vector - central.rotation_vector;
+  const Eigen::Matrix3d D = Ra - Rc;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) f.rmat(3 * r + c) = D(r, c);
+  f.tdiff = whole.pose.translation - central.pose.translation;
+  f.cosine_distance = 1.0 - va.dot(vc);
+  return f;
+}
+
+}  // namespace posecheck

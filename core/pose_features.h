@@ -1,0 +1,43 @@
+// The paper's features: differences between the whole-face pose (a) and the
+// central-face pose (c). Table 1 and Fig. 3 of Yang, Li, Lyu (ICASSP 2019).
+//
+//   vec    = va - vc, with va = Ra^T w, vc = Rc^T w, w = [0, 0, 1]^T   (3)
+//   rvec   = ra - rc, Rodrigues rotation vectors                       (3)
+//   rmat   = Ra - Rc, flattened row-major                              (9)
+//   X_t    = X followed by ta - tc (millimetres)                       (+3)
+//   cosine_distance = 1 - va . vc  (0 when the poses agree, up to 2)
+//
+// Sign convention: always "whole minus central".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "head_pose.h"
+
+namespace posecheck {
+
+enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT };
+
+constexpr FeatureVariant kDefaultVariant = FeatureVariant::kRmatT;
+
+// "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t".
+const char* variant_name(FeatureVariant v);
+// Throws Error kInvalidArgument on an unknown name.
+FeatureVariant parse_variant(const std::string& name);
+int variant_length(FeatureVariant v);
+const std::vector<FeatureVariant>& all_variants();
+
+struct PoseFeatures {
+  Eigen::Vector3d vec, rvec, tdiff;
+  Eigen::Matrix<double, 9, 1> rmat;
+  double cosine_distance = 0;
+
+  // The feature vector of one variant (length variant_length(v)).
+  std::vector<double> of(FeatureVariant v) const;
+};
+
+// Requires: two valid poses (PoseEstimate::ok).
+PoseFeatures pose_features(const PoseEstimate& whole, const PoseEstimate& central);
+
+}  // namespace posecheck

@@ -1,0 +1,113 @@
+// `posecheck bench`: per-stage timings of the pipeline, medians over repeats.
+// Each stage is timed by itself, as the WebAssembly module is called per stage.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "cli_common.h"
+#include "decode_image.h"
+#include "face_detector.h"
+
+namespace posecheck::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+const char* kStages[] = {"decode", "detect", "landmarks", "pose", "features", "svm", "total"};
+
+}  // namespace
+
+int command_bench(const Args& args) {
+  ParsedArgs parsed;
+  try {
+    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "repeat"}, {"json"});
+    if (parsed.positional.empty()) throw UsageError("bench needs at least one IMAGE");
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "posecheck bench: %s\nusage: posecheck bench [--repeat N] [--upsample 0|1] [--json] IMAGE...\n", e.what());
+    return 2;
+  }
+  const int repeat = std::max(1, int(parsed.get_number("repeat", 10)));
+  const CheckerOptions options = checker_options(parsed);
+  const auto t_load = Clock::now();
+  Checker checker = load_checker(model_options(parsed));
+  const double load_ms = ms_since(t_load);
+  FaceDetector detector;
+  const bool json = parsed.has("json");
+
+  std::map<std::string, std::vector<double>> all;  // per stage, per-image medians
+  if (!json) {
+    std::printf("posecheck bench: %d repeats per image, model load %.0f ms\n", repeat, load_ms);
+    std::printf("%-28s %6s %9s %9s %9s %9s %9s %9s %9s\n", "image (faces)", "size", "decode", "detect", "landmarks", "pose", "features",
+                "svm", "total");
+  }
+  for (const auto& path : parsed.positional) {
+    const auto bytes = read_file_bytes(path);
+    std::map<std::string, std::vector<double>> t;
+    int nfaces = 0;
+    DecodedImage image;
+    for (int r = 0; r < repeat; ++r) {
+      auto t0 = Clock::now();
+      image = decode_image(bytes);
+      t["decode"].push_back(ms_since(t0));
+      t0 = Clock::now();
+      const auto faces = detector.detect(image.view(), options.detection);
+      t["detect"].push_back(ms_since(t0));
+      nfaces = int(faces.size());
+      double lm_ms = 0, pose_ms = 0, feat_ms = 0, svm_ms = 0;
+      for (const auto& f : faces) {
+        t0 = Clock::now();
+        const Landmarks lm = checker.landmark_model().predict(image.view(), f.box);
+        lm_ms += ms_since(t0);
+        t0 = Clock::now();
+        FaceResult judged = checker.judge_landmarks(lm, image.width, image.height, options);
+        pose_ms += ms_since(t0);  // both solves (+ the tiny feature/svm work, timed again below)
+        if (!judged.pose_whole.ok || !judged.pose_central.ok) continue;
+        t0 = Clock::now();
+        const PoseFeatures pf = pose_features(judged.pose_whole, judged.pose_central);
+        feat_ms += ms_since(t0);
+        if (checker.classifier()) {
+          t0 = Clock::now();
+          volatile double p = checker.classifier()->probability_fake(pf.of(checker.classifier()->variant()));
+          (void)p;
+          svm_ms += ms_since(t0);
+        }
+      }
+      t["landmarks"].push_back(lm_ms);
+      t["pose"].push_back(pose_ms);
+      t["features"].push_back(feat_ms);
+      t["svm"].push_back(svm_ms);
+      double total = 0;
+      for (const char* s : {"decode", "detect", "landmarks", "pose", "features", "svm"}) total += t[s].back();
+      t["total"].push_back(total);
+    }
+    std::string name = path.substr(path.find_last_of('/') + 1) + " (" + std::to_string(nfaces) + ")";
+    if (json) {
+      std::printf("{\"image\":\"%s\",\"width\":%d,\"height\":%d,\"faces\":%d", path.c_str(), image.width, image.height, nfaces);
+      for (const char* s : kStages) std::printf(",\"%s_ms\":%.4f", s, median(t[s]));
+      std::printf("}\n");
+    } else {
+      std::printf("%-28s %6s", name.c_str(), (std::to_string(image.width) + "x" + std::to_string(image.height)).c_str());
+      for (const char* s : kStages) std::printf(" %9.3f", median(t[s]));
+      std::printf("\n");
+    }
+    for (const char* s : kStages) all[s].push_back(median(t[s]));
+  }
+  if (!json && parsed.positional.size() > 1) {
+    std::printf("%-28s %6s", "median over images", "");
+    for (const char* s : kStages) std::printf(" %9.3f", median(all[s]));
+    std::printf("\n(milliseconds; landmarks/pose/features/svm summed over the faces of an image)\n");
+  }
+  return 0;
+}
+
+}  // namespace posecheck::cli

@@ -1,0 +1,15 @@
+// Subcommands of the `posecheck` CLI. Each takes the arguments after its
+// name and returns the process exit code (0 ok, 1 some input failed, 2 usage).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace posecheck::cli {
+
+using Args = std::vector<std::string>;
+
+int command_check(const Args& args);
+int command_bench(const Args& args);
+
+}  // namespace posecheck::cli

@@ -1,0 +1,134 @@
+#include "json_output.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace posecheck::cli {
+
+void JsonWriter::comma() {
+  if (need_comma_) out_ += ',';
+  need_comma_ = true;
+}
+JsonWriter& JsonWriter::begin_object() { comma(); out_ += '{'; need_comma_ = false; return *this; }
+JsonWriter& JsonWriter::end_object() { out_ += '}'; need_comma_ = true; return *this; }
+JsonWriter& JsonWriter::begin_array() { comma(); out_ += '['; need_comma_ = false; return *this; }
+JsonWriter& JsonWriter::end_array() { out_ += ']'; need_comma_ = true; return *this; }
+JsonWriter& JsonWriter::key(const std::string& k) {
+  value(k);
+  out_ += ':';
+  need_comma_ = false;
+  return *this;
+}
+JsonWriter& JsonWriter::value(const char* s) { return value(std::string(s)); }
+JsonWriter& JsonWriter::value(const std::string& s) {
+  comma();
+  out_ += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out_ += buf;
+        } else {
+          out_ += char(c);
+        }
+    }
+  }
+  out_ += '"';
+  return *this;
+}
+JsonWriter& JsonWriter::value(double x) {
+  if (!std::isfinite(x)) return null();
+  comma();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", x);
+  out_ += buf;
+  return *this;
+}
+JsonWriter& JsonWriter::value(int x) { comma(); out_ += std::to_string(x); return *this; }
+JsonWriter& JsonWriter::value(bool b) { comma(); out_ += b ? "true" : "false"; return *this; }
+JsonWriter& JsonWriter::null() { comma(); out_ += "null"; return *this; }
+
+namespace {
+template <typename M>
+void write_numbers(JsonWriter& w, const M& m) {
+  w.begin_array();
+  for (int i = 0; i < m.size(); ++i) w.value(double(m(i)));
+  w.end_array();
+}
+}  // namespace
+
+void write_pose(JsonWriter& w, const PoseEstimate& p) {
+  w.begin_object();
+  w.key("ok").value(p.ok);
+  if (!p.ok) {
+    w.key("failure").value(p.failure);
+    w.end_object();
+    return;
+  }
+  Eigen::Matrix<double, 9, 1> flat;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) flat(3 * r + c) = p.pose.rotation(r, c);
+  w.key("rotation_matrix");
+  write_numbers(w, flat);
+  w.key("rotation_vector");
+  write_numbers(w, p.rotation_vector);
+  w.key("translation");
+  write_numbers(w, p.pose.translation);
+  w.key("rms_px").value(p.rms_px);
+  w.key("iterations").value(p.iterations);
+  w.key("converged").value(p.converged);
+  w.end_object();
+}
+
+void write_face(JsonWriter& w, const FaceResult& f) {
+  w.begin_object();
+  w.key("box").begin_object();
+  w.key("left").value(f.box.left).key("top").value(f.box.top).key("right").value(f.box.right).key("bottom").value(f.box.bottom);
+  w.end_object();
+  w.key("detection_confidence").value(f.detection_confidence);
+  w.key("landmarks").begin_array();
+  for (const auto& p : f.landmarks) w.begin_array().value(p.x()).value(p.y()).end_array();
+  w.end_array();
+  w.key("pose_whole");
+  write_pose(w, f.pose_whole);
+  w.key("pose_central");
+  write_pose(w, f.pose_central);
+  w.key("features");
+  if (f.features) {
+    w.begin_object();
+    for (auto v : all_variants()) {
+      w.key(variant_name(v)).begin_array();
+      for (double x : f.features->of(v)) w.value(x);
+      w.end_array();
+    }
+    w.end_object();
+    w.key("cosine_distance").value(f.features->cosine_distance);
+    w.key("rotation_difference_deg").value(f.rotation_difference_deg);
+  } else {
+    w.null();
+    w.key("cosine_distance").null();
+    w.key("rotation_difference_deg").null();
+  }
+  w.key("status").value(status_name(f.status));
+  w.key("reason").value(f.reason);
+  w.key("p_fake").value(f.p_fake);
+  w.key("band");
+  if (f.band) w.value(band_name(*f.band)); else w.null();
+  w.end_object();
+}
+
+std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker) {
+  if (faces_found == 0) return "no_face";
+  if (!checker.classifier()) return "not_scored";
+  if (!score) return "cannot_judge";
+  return band_name(checker.classifier()->band(*score));
+}
+
+}  // namespace posecheck::cli

@@ -1,0 +1,54 @@
+// posecheck: the native command line. See `posecheck help`.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+const char* kUsage =
+    "posecheck - deepfake check by head-pose inconsistency (Yang, Li, Lyu, ICASSP 2019)\n"
+    "\n"
+    "usage: posecheck <command> [options]\n"
+    "  check [--model-dir DIR] [--upsample N] [--fps N] FILE...\n"
+    "        one JSON document per image or video\n"
+    "  bench [--model-dir DIR] [--repeat N] IMAGE...\n"
+    "        per-stage median timings (decode, detect, landmarks, pose, features, svm)\n"
+    "  help  this text\n"
+    "\n"
+    "Models default to models/ of the source tree and dlib's 68-point model in\n"
+    "/usr/share/dlib (see models/README.md).\n";
+
+struct Command {
+  const char* name;
+  int (*run)(const posecheck::cli::Args&);
+};
+
+const Command kCommands[] = {
+    {"check", posecheck::cli::command_check},
+    {"bench", posecheck::cli::command_bench},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  posecheck::cli::Args args(argv + 2, argv + argc);
+  for (const auto& c : kCommands) {
+    if (c.name == std::string(argv[1])) {
+      try {
+        return c.run(args);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "posecheck %s: %s\n", argv[1], e.what());
+        return 1;
+      }
+    }
+  }
+  std::fprintf(stderr, "posecheck: unknown command '%s'\n\n%s", argv[1], kUsage);
+  return 2;
+}
