@@ -49,7 +49,8 @@ ParsedArgs parse_args(const Args& args, const std::vector<std::string>& valued, 
 
 ModelOptions model_options(const ParsedArgs& parsed) {
   ModelOptions m;
-  m.model_dir = parsed.get("model-dir", std::string(POSECHECK_SOURCE_DIR) + "/models");
+  const char* env_dir = std::getenv("POSECHECK_MODEL_DIR");
+  m.model_dir = parsed.get("model-dir", env_dir && *env_dir ? env_dir : std::string(POSECHECK_SOURCE_DIR) + "/models");
   m.landmark_model = parsed.get("landmark-model", "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
   m.use_classifier = !parsed.has("no-classifier");
   return m;

@@ -33,7 +33,7 @@ struct ModelOptions {
   bool use_classifier = true;
 };
 
-// Defaults: <source tree>/models and /usr/share/dlib/shape_predictor_68_face_landmarks.dat.
+// Defaults: $POSECHECK_MODEL_DIR or <source tree>/models, and /usr/share/dlib/shape_predictor_68_face_landmarks.dat.
 ModelOptions model_options(const ParsedArgs& parsed);
 
 // Loads and checks the models: each file listed in <model_dir>/SHA256SUMS

@@ -29,15 +29,16 @@ const char* kStages[] = {"decode", "detect", "landmarks", "pose", "features", "s
 
 int command_bench(const Args& args) {
   ParsedArgs parsed;
+  CheckerOptions options;
   try {
     parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "repeat"}, {"json"});
     if (parsed.positional.empty()) throw UsageError("bench needs at least one IMAGE");
+    options = checker_options(parsed);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "posecheck bench: %s\nusage: posecheck bench [--repeat N] [--upsample 0|1] [--json] IMAGE...\n", e.what());
     return 2;
   }
   const int repeat = std::max(1, int(parsed.get_number("repeat", 10)));
-  const CheckerOptions options = checker_options(parsed);
   const auto t_load = Clock::now();
   Checker checker = load_checker(model_options(parsed));
   const double load_ms = ms_since(t_load);

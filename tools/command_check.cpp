@@ -111,15 +111,18 @@ void expand(const std::string& path, std::vector<std::string>& out) {
 
 int command_check(const Args& args) {
   ParsedArgs parsed;
+  CheckerOptions options;
+  double fps = 0;
   try {
     parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "fps", "max-faces"}, {"no-classifier"});
     if (parsed.positional.empty()) throw UsageError("check needs at least one FILE");
+    options = checker_options(parsed);
+    fps = parsed.get_number("fps", 0);
+    if (fps < 0) throw UsageError("--fps must be >= 0 (0 = every frame)");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "posecheck check: %s\nusage: posecheck check [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--fps N] [--max-faces N] [--no-classifier] FILE|DIR...\n", e.what());
     return 2;
   }
-  const CheckerOptions options = checker_options(parsed);
-  const double fps = parsed.get_number("fps", 0);
   Checker checker = load_checker(model_options(parsed));
 
   std::vector<std::string> files;

@@ -45,9 +45,16 @@ std::unique_ptr<AVFormatContext, FormatCloser> open_input(const std::string& pat
 }  // namespace
 
 bool looks_like_video(const std::string& path) {
+  // FFmpeg opens almost anything (plain text becomes a "tty" video): accept
+  // only real video containers with a sized video stream.
+  static const char* const kContainers[] = {"matroska", "webm", "mov", "mp4", "avi", "mpeg", "flv", "ogg", "asf", "h264", "hevc"};
   try {
     auto fmt = open_input(path);
-    return av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0) >= 0;
+    const std::string name = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
+    bool known = false;
+    for (const char* c : kContainers) known = known || name.find(c) != std::string::npos;
+    const int s = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    return known && s >= 0 && fmt->streams[s]->codecpar->width > 0 && fmt->streams[s]->codecpar->height > 0;
   } catch (const Error&) {
     return false;
   }

@@ -16,6 +16,10 @@ const char* kUsage =
     "        one JSON document per image or video\n"
     "  bench [--model-dir DIR] [--repeat N] IMAGE...\n"
     "        per-stage median timings (decode, detect, landmarks, pose, features, svm)\n"
+    "  features --out CSV [--manifest CSV --split S | --landmarks CSV | [--label L] FILE...]   pose-feature table\n"
+    "  train --features CSV... --out DIR [--variant V]   SVM by grouped cross-validation\n"
+    "  eval --model DIR --features CSV... | --ablation --train CSV... --val CSV...   AUROC with intervals\n"
+    "  fit-face --pts DIR... --out FILE [--compare REF_204 --landmarks-dir DIR...]   fit the 3D mean face\n"
     "  help  this text\n"
     "\n"
     "Models default to models/ of the source tree and dlib's 68-point model in\n"
@@ -29,6 +33,10 @@ struct Command {
 const Command kCommands[] = {
     {"check", posecheck::cli::command_check},
     {"bench", posecheck::cli::command_bench},
+    {"features", posecheck::cli::command_features},
+    {"train", posecheck::cli::command_train},
+    {"eval", posecheck::cli::command_eval},
+    {"fit-face", posecheck::cli::command_fit_face},
 };
 
 }  // namespace

@@ -1,0 +1,232 @@
+// The native CLI end to end: good photos give complete results; bad files and
+// bad models give a clear JSON error or message and a non-zero exit, never a
+// crash. Inputs are generated here from a photo of the face-api npm package.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <random>
+
+#include "test_support.h"
+
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  bool crashed = false;
+  std::string out;  // stdout and stderr, stderr after stdout
+};
+
+std::string temp_dir() {
+  static std::string dir = [] {
+    char tmpl[] = "/tmp/posecheck-cli-XXXXXX";
+    return std::string(mkdtemp(tmpl));
+  }();
+  return dir;
+}
+
+CliRun run(const std::string& args) {
+  const std::string err_path = temp_dir() + "/stderr.txt";
+  const std::string cmd = std::string(POSECHECK_CLI) + " " + args + " 2>" + err_path;
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[65536];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.out += posecheck_test::read_file(err_path);
+  std::remove(err_path.c_str());
+  r.crashed = WIFSIGNALED(status);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string write_temp(const std::string& name, const std::string& bytes) {
+  const std::string path = temp_dir() + "/" + name;
+  posecheck_test::write_file(path, bytes);
+  return path;
+}
+
+std::string demo_photo() { return posecheck_test::source_path("node_modules/@vladmandic/face-api/demo/sample2.jpg"); }
+
+std::uint32_t crc32(const std::string& s) {
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char ch : s) {
+    c ^= ch;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+std::string be32(std::uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
+
+// A minimal valid PNG header + IHDR chunk of the given size (no image data:
+// enough to test that the size is refused before decoding).
+std::string png_header(std::uint32_t w, std::uint32_t h) {
+  std::string ihdr = "IHDR" + be32(w) + be32(h) + std::string("\x08\x06\x00\x00\x00", 5);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr));
+}
+
+std::uint32_t adler32(const std::string& s) {
+  std::uint32_t a = 1, b = 0;
+  for (unsigned char c : s) {
+    a = (a + c) % 65521;
+    b = (b + a) % 65521;
+  }
+  return (b << 16) | a;
+}
+
+// A complete small RGBA PNG of one colour (zlib "stored" blocks, no compression).
+std::string png_image(std::uint32_t w, std::uint32_t h) {
+  std::string raw;
+  for (std::uint32_t y = 0; y < h; ++y) {
+    raw += '\0';  // filter: none
+    for (std::uint32_t x = 0; x < w; ++x) raw += std::string("\x80\x60\x40\xff", 4);
+  }
+  std::string z = "\x78\x01";
+  for (std::size_t off = 0; off < raw.size() || off == 0; off += 65535) {
+    const std::size_t n = std::min<std::size_t>(65535, raw.size() - off);
+    const bool last = off + n >= raw.size();
+    z += char(last ? 1 : 0);
+    z += char(n & 0xff);
+    z += char(n >> 8);
+    z += char(~n & 0xff);
+    z += char((~n >> 8) & 0xff);
+    z += raw.substr(off, n);
+    if (last) break;
+  }
+  z += be32(adler32(raw));
+  const std::string idat = "IDAT" + z;
+  const std::string iend = "IEND";
+  return png_header(w, h) + be32(std::uint32_t(z.size())) + idat + be32(crc32(idat)) + be32(0) + iend + be32(crc32(iend));
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (demo_photo().empty()) GTEST_SKIP() << "needs node_modules/@vladmandic/face-api (npm install)";
+    if (!posecheck_test::path_exists("/usr/share/dlib/shape_predictor_68_face_landmarks.dat"))
+      GTEST_SKIP() << "needs Debian libdlib-data";
+  }
+};
+
+}  // namespace
+
+TEST_F(Cli, PhotoGivesFacesLandmarksPosesFeaturesAndStatus) {
+  const CliRun r = run("check " + demo_photo());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"type\":\"image\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"faces_found\":1"), std::string::npos) << r.out.substr(0, 400);
+  for (const char* field : {"\"landmarks\":[[", "\"pose_whole\":{\"ok\":true", "\"pose_central\":{\"ok\":true", "\"rmat_t\":[",
+                            "\"vec\":[", "\"vec_t\":[", "\"rvec\":[", "\"rvec_t\":[", "\"rmat\":[", "\"cosine_distance\":",
+                            "\"status\":", "\"p_fake\":", "\"score\":", "\"verdict\":", "\"rotation_matrix\":[", "\"translation\":["}) {
+    EXPECT_NE(r.out.find(field), std::string::npos) << "missing " << field;
+  }
+  // 68 landmark pairs in the first face.
+  const auto start = r.out.find("\"landmarks\":[[");
+  const auto end = r.out.find("]]", start);
+  const std::string lm = r.out.substr(start, end - start);
+  EXPECT_EQ(std::count(lm.begin(), lm.end(), '['), 1 + 68);
+}
+
+TEST_F(Cli, BadImagesGiveJsonErrorsAndOthersStillFinish) {
+  const std::string photo = posecheck_test::read_file(demo_photo());
+  std::string flipped = photo;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200; ++i) flipped[1000 + rng() % (flipped.size() - 2000)] ^= char(1 << (rng() % 8));
+  const std::string files[] = {
+      write_temp("empty.jpg", ""),
+      write_temp("text.jpg", "this is not an image\n"),
+      write_temp("truncated.jpg", photo.substr(0, 3000)),
+      write_temp("header_only.jpg", photo.substr(0, 3)),
+      write_temp("huge.png", png_header(100000, 100000)),
+      write_temp("zero.png", png_header(0, 10)),
+      write_temp("flipped.jpg", flipped),
+      temp_dir() + "/does-not-exist.jpg",
+  };
+  std::string args = "check";
+  for (const auto& f : files) args += " " + f;
+  args += " " + demo_photo();  // a good file after the bad ones
+  const CliRun r = run(args);
+  EXPECT_FALSE(r.crashed) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<std::string> docs;
+  while (std::getline(lines, line))
+    if (!line.empty() && line[0] == '{') docs.push_back(line);  // stdout's JSON lines, not decoder warnings
+  ASSERT_EQ(docs.size(), 9u) << r.out;
+  EXPECT_NE(docs[0].find("\"error\""), std::string::npos);
+  EXPECT_NE(docs[0].find("empty"), std::string::npos) << docs[0];
+  EXPECT_NE(docs[1].find("not a supported image"), std::string::npos) << docs[1];
+  EXPECT_NE(docs[2].find("\"code\":\"image_decode\""), std::string::npos) << docs[2];
+  EXPECT_NE(docs[3].find("\"error\""), std::string::npos) << docs[3];
+  EXPECT_NE(docs[4].find("\"code\":\"image_too_large\""), std::string::npos) << docs[4];
+  EXPECT_NE(docs[5].find("\"error\""), std::string::npos) << docs[5];
+  // A bit-flipped JPEG may still decode (with damage): either outcome is fine, not a crash.
+  EXPECT_TRUE(docs[6].find("\"error\"") != std::string::npos || docs[6].find("\"verdict\"") != std::string::npos) << docs[6];
+  EXPECT_NE(docs[7].find("\"code\":\"io\""), std::string::npos) << docs[7];
+  EXPECT_NE(docs[8].find("\"verdict\""), std::string::npos) << docs[8];
+}
+
+TEST_F(Cli, TinyAndOddSizedImagesHaveNoFace) {
+  // 1x1, 7x3 and 1x300 images are valid inputs without faces, not errors.
+  const CliRun r = run("check " + write_temp("one.png", png_image(1, 1)) + " " + write_temp("odd.png", png_image(7, 3)) + " " +
+                    write_temp("thin.png", png_image(1, 300)));
+  EXPECT_FALSE(r.crashed);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::size_t n = 0;
+  for (std::size_t pos = 0; (pos = r.out.find("\"verdict\":\"no_face\"", pos)) != std::string::npos; ++pos) ++n;
+  EXPECT_EQ(n, 3u) << r.out;
+}
+
+TEST_F(Cli, BadModelsAreRefusedWithAClearMessage) {
+  const std::string dir = temp_dir() + "/models";
+  std::system(("mkdir -p " + dir).c_str());
+  const std::string face = posecheck_test::read_file(posecheck_test::source_path("models/face3d.txt"));
+  ASSERT_FALSE(face.empty()) << "models/face3d.txt is missing";
+
+  // Random bytes and a truncated copy as the landmark model.
+  std::string random(1 << 20, '\0');
+  std::mt19937 rng(1);
+  for (auto& c : random) c = char(rng());
+  posecheck_test::write_file(dir + "/face3d.txt", face);
+  CliRun r = run("check --model-dir " + dir + " --landmark-model " + write_temp("random.dat", random) + " " + demo_photo());
+  EXPECT_FALSE(r.crashed);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("not a dlib shape predictor"), std::string::npos) << r.out;
+
+  const std::string dat = posecheck_test::read_file("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+  r = run("check --model-dir " + dir + " --landmark-model " + write_temp("truncated.dat", dat.substr(0, 5 << 20)) + " " + demo_photo());
+  EXPECT_FALSE(r.crashed);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("truncated or corrupt"), std::string::npos) << r.out;
+
+  // A 3D face of a future version, and one whose checksum does not match SHA256SUMS.
+  posecheck_test::write_file(dir + "/face3d.txt", "posecheck-face3d 2\n");
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("unsupported version"), std::string::npos) << r.out;
+
+  posecheck_test::write_file(dir + "/face3d.txt", face + "\n");
+  posecheck_test::write_file(dir + "/SHA256SUMS", std::string(64, '0') + "  face3d.txt\n");
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("does not match its SHA-256"), std::string::npos) << r.out;
+
+  posecheck_test::write_file(dir + "/SHA256SUMS", "");
+  posecheck_test::write_file(dir + "/classifier.txt", "posecheck-classifier 1\nvariant rmat_t\n");
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("classifier model"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("check").exit_code, 2);
+  EXPECT_EQ(run("check --upsample 7 x.jpg").exit_code, 2);
+  EXPECT_EQ(run("check --no-such-option x.jpg").exit_code, 2);
+  EXPECT_EQ(run("help").exit_code, 0);
+}

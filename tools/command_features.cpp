@@ -1,0 +1,309 @@
+// `posecheck features`: pose-difference feature tables (CSV) for training and
+// evaluation. One row per judged face; images without a face and faces that
+// cannot be judged are written too (status no_face / cannot_judge, empty
+// features) and counted on stderr, so nothing is dropped silently.
+//
+// Inputs: images, videos (every frame or --fps N), directories (sorted,
+// recursive), a dataset manifest (--manifest, DF-TIMIT's layout), or
+// bring-your-own landmarks (--landmarks CSV; pose + features only).
+//
+// Groups (for grouped cross-validation in `train`): --group NAME for plain
+// inputs (default: the image's folder / the video file). For a manifest,
+// --group-by pair (default) puts a speaker together with its face-swap
+// partner (from a `donor` column when the manifest has one, else the
+// DeepfakeTIMIT pair listing below), so neither face identity can appear on
+// both sides of a fold; --group-by subject uses the target speaker only.
+#include <cstdio>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "cli_common.h"
+#include "decode_image.h"
+#include "decode_video.h"
+#include "errors.h"
+#include "feature_table.h"
+
+namespace posecheck::cli {
+namespace {
+
+using research::FeatureRow;
+
+// DeepfakeTIMIT face-swap pairs (target <- donor; all mutual), from
+// shared/data/dftimit/README.md. mpgl0's donor is outside the release.
+const char* kDfTimitPairs[][2] = {
+    {"fadg0", "fram1"}, {"faks0", "fedw0"}, {"fcft0", "fdrd1"}, {"fcmh0", "fjre0"}, {"fdac1", "felc0"},
+    {"fjas0", "fjwb0"}, {"fjem0", "fkms0"}, {"mccs0", "mmdm2"}, {"mcem0", "mdld0"}, {"mdab0", "mpdf0"},
+    {"mdbb0", "mrcz0"}, {"mgwt0", "mjar0"}, {"mjsw0", "mmdb1"},
+};
+
+std::string known_partner(const std::string& subject) {
+  for (const auto& p : kDfTimitPairs) {
+    if (subject == p[0]) return p[1];
+    if (subject == p[1]) return p[0];
+  }
+  return "";
+}
+
+std::string pair_group(const std::string& a, const std::string& b) {
+  if (b.empty() || a == b) return a;
+  return a < b ? a + "+" + b : b + "+" + a;
+}
+
+struct Counts {
+  int inputs = 0, ok = 0, cannot_judge = 0, no_face = 0, errors = 0;
+};
+
+struct Sink {
+  std::vector<FeatureRow> rows;
+  Counts counts;
+};
+
+void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
+  if (r.faces.empty()) {
+    base.status = "no_face";
+    base.reason = r.faces_found > 0 ? "faces found but none analysed (--max-faces)" : "no face detected";
+    ++sink.counts.no_face;
+    sink.rows.push_back(base);
+    return;
+  }
+  for (std::size_t i = 0; i < r.faces.size(); ++i) {
+    const FaceResult& f = r.faces[i];
+    FeatureRow row = base;
+    row.face = int(i);
+    if (f.status == FaceStatus::kOk && f.features) {
+      row.status = "ok";
+      row.set_features(*f.features, f.rotation_difference_deg);
+      ++sink.counts.ok;
+    } else {
+      row.status = "cannot_judge";
+      row.reason = f.reason;
+      ++sink.counts.cannot_judge;
+    }
+    sink.rows.push_back(row);
+  }
+}
+
+// File name "016.jpg" -> 16; else -1.
+int frame_number(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const std::string base = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  int n = 0;
+  std::size_t i = 0;
+  for (; i < base.size() && base[i] >= '0' && base[i] <= '9' && i < 9; ++i) n = n * 10 + (base[i] - '0');
+  return i > 0 && i < base.size() && base[i] == '.' ? n : -1;
+}
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+bool has_image_extension(const std::string& path) {
+  const auto dot = path.find_last_of('.');
+  if (dot == std::string::npos) return false;
+  std::string ext = path.substr(dot + 1);
+  for (char& ch : ext) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "webp";
+}
+
+void expand(const std::string& path, std::vector<std::string>& out) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::vector<std::string> names;
+    if (DIR* d = opendir(path.c_str())) {
+      while (dirent* e = readdir(d)) {
+        if (e->d_name[0] != '.') names.push_back(e->d_name);
+      }
+      closedir(d);
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) expand(path + "/" + n, out);
+  } else {
+    out.push_back(path);
+  }
+}
+
+// One input file (image or video) -> rows.
+void process_file(Checker& checker, const CheckerOptions& options, double fps, const std::string& path, const FeatureRow& base,
+                  Sink& sink) {
+  ++sink.counts.inputs;
+  try {
+    const auto bytes = read_file_bytes(path);
+    if (sniff_image_format(bytes) != ImageFormat::kUnknown) {
+      const DecodedImage image = decode_image(bytes);
+      add_image_result(sink, checker.check(image.view(), options), base);
+    } else if (!bytes.empty() && looks_like_video(path)) {
+      decode_video(path, fps, [&](int index, double, const ImageView& frame) {
+        FeatureRow row = base;
+        row.frame = index;
+        add_image_result(sink, checker.check(frame, options), row);
+        return true;
+      });
+    } else {
+      throw Error(ErrorCode::kImageDecode, bytes.empty() ? "file is empty" : "not a supported image (JPEG, PNG, WebP) or video");
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "posecheck features: %s: %s (skipped)\n", path.c_str(), e.what());
+    ++sink.counts.errors;
+  }
+}
+
+struct ManifestEntry {
+  std::string path, label, split, subject, video, donor;
+};
+
+std::vector<ManifestEntry> read_manifest(const std::string& path) {
+  const std::string text = research::read_whole_file(path);
+  std::vector<ManifestEntry> out;
+  std::size_t start = 0;
+  int ln = 0;
+  std::map<std::string, int> col;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++ln;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto f = research::split_csv_line(line);
+    if (col.empty()) {
+      for (int i = 0; i < int(f.size()); ++i) col[f[i]] = i;
+      for (const char* need : {"path", "label", "split", "subject", "video"}) {
+        if (!col.count(need)) throw Error(ErrorCode::kInvalidArgument, path + ", line 1: missing column '" + need + "'");
+      }
+      continue;
+    }
+    if (f.size() < col.size()) throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": too few fields");
+    ManifestEntry e;
+    e.path = f[col["path"]];
+    try { e.label = research::normalise_label(f[col["label"]]); }
+    catch (const Error& err) { throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": " + err.what()); }
+    e.split = f[col["split"]];
+    e.subject = f[col["subject"]];
+    e.video = f[col["video"]];
+    if (col.count("donor")) e.donor = f[col["donor"]];
+    out.push_back(e);
+  }
+  return out;
+}
+
+int usage(const std::string& why) {
+  std::fprintf(stderr,
+               "posecheck features: %s\n"
+               "usage: posecheck features --out FILE.csv [--label real|fake] [--group NAME] [--fps N] INPUT...\n"
+               "       posecheck features --out FILE.csv --manifest CSV [--split NAME]... [--group-by pair|subject]\n"
+               "       posecheck features --out FILE.csv --landmarks FILE.csv\n"
+               "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N]\n",
+               why.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int command_features(const Args& args) {
+  ParsedArgs parsed;
+  try {
+    parsed = parse_args(args, {"out", "label", "group", "manifest", "split", "group-by", "landmarks", "model-dir", "landmark-model",
+                               "upsample", "fps", "max-faces"});
+    if (!parsed.has("out")) throw UsageError("--out FILE.csv is required");
+    const int sources = int(parsed.has("manifest")) + int(parsed.has("landmarks")) + int(!parsed.positional.empty());
+    if (sources != 1) throw UsageError("give exactly one of: INPUT files, --manifest CSV, --landmarks CSV");
+    if (parsed.has("split") && !parsed.has("manifest")) throw UsageError("--split needs --manifest");
+    const std::string gb = parsed.get("group-by", "pair");
+    if (gb != "pair" && gb != "subject") throw UsageError("--group-by must be pair or subject");
+    if (parsed.has("label")) research::normalise_label(parsed.get("label", ""));
+  } catch (const UsageError& e) {
+    return usage(e.what());
+  } catch (const Error& e) {
+    return usage(e.what());
+  }
+  CheckerOptions options;
+  double fps = 0;
+  try {
+    options = checker_options(parsed);
+    fps = parsed.get_number("fps", 0);
+  } catch (const UsageError& e) {
+    return usage(e.what());
+  }
+  ModelOptions models = model_options(parsed);
+  models.use_classifier = false;  // features do not depend on a trained classifier
+  Checker checker = load_checker(models);
+
+  Sink sink;
+  if (parsed.has("landmarks")) {
+    const std::string path = parsed.get("landmarks", "");
+    for (const auto& lr : research::read_landmark_csv(path)) {
+      ++sink.counts.inputs;
+      FeatureRow row;
+      row.group = lr.group;
+      row.label = lr.label;
+      row.video = lr.video;
+      row.frame = lr.frame;
+      row.file = lr.file;
+      ImageResult r;
+      r.width = lr.width;
+      r.height = lr.height;
+      r.faces_found = 1;
+      r.faces.push_back(checker.judge_landmarks(lr.points, lr.width, lr.height, options));
+      add_image_result(sink, r, row);
+    }
+  } else if (parsed.has("manifest")) {
+    const std::string mpath = parsed.get("manifest", "");
+    const std::string root = parent_dir(mpath);
+    std::set<std::string> splits;
+    if (parsed.has("split")) for (const auto& s : parsed.options.at("split")) splits.insert(s);
+    const bool by_pair = parsed.get("group-by", "pair") == "pair";
+    std::map<std::string, int> order_in_video;
+    const auto entries = read_manifest(mpath);
+    int done = 0, total = 0;
+    for (const auto& e : entries) total += splits.empty() || splits.count(e.split);
+    for (const auto& e : entries) {
+      if (!splits.empty() && !splits.count(e.split)) continue;
+      FeatureRow base;
+      const std::string partner = !e.donor.empty() ? e.donor : known_partner(e.subject);
+      base.group = by_pair ? pair_group(e.subject, partner) : e.subject;
+      base.label = e.label;
+      base.split = e.split;
+      base.video = e.label + "/" + e.video;  // real and fake of one sentence share the manifest's video id
+      base.file = e.path;
+      const int n = frame_number(e.path);
+      const int k = order_in_video[base.video]++;
+      base.frame = n >= 0 ? n : k;
+      process_file(checker, options, fps, root + "/" + e.path, base, sink);
+      if (++done % 250 == 0) std::fprintf(stderr, "posecheck features: %d / %d images\n", done, total);
+    }
+  } else {
+    std::string label;
+    label = research::normalise_label(parsed.get("label", ""));
+    for (const auto& input : parsed.positional) {
+      std::vector<std::string> files;
+      expand(input, files);
+      for (const auto& path : files) {
+        FeatureRow base;
+        base.label = label;
+        base.file = path;
+        // Frames of one video are usually a folder of images: the folder is the video.
+        base.video = has_image_extension(path) ? parent_dir(path) : path;
+        base.group = parsed.get("group", base.video);
+        const int n = frame_number(path);
+        base.frame = n >= 0 ? n : 0;
+        process_file(checker, options, fps, path, base, sink);
+      }
+    }
+  }
+
+  research::write_feature_csv(parsed.get("out", ""), sink.rows);
+  const Counts& c = sink.counts;
+  std::fprintf(stderr,
+               "posecheck features: %d inputs -> %zu rows: %d ok, %d cannot_judge, %d no_face; %d unreadable inputs; wrote %s\n",
+               c.inputs, sink.rows.size(), c.ok, c.cannot_judge, c.no_face, c.errors, parsed.get("out", "").c_str());
+  return c.errors ? 1 : 0;
+}
+
+}  // namespace posecheck::cli
