@@ -8,7 +8,15 @@ endif()
 list(GET _dlib_dirs 0 DLIB_SOURCE_DIR)
 list(GET _libsvm_dirs 0 LIBSVM_SOURCE_DIR)
 
-find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+if(EMSCRIPTEN)
+  # Emscripten's toolchain confines find_package to its sysroot; Eigen is
+  # header-only, so point at Debian's headers directly (and only those).
+  find_path(EIGEN3_INCLUDE_DIR Eigen/Core PATHS /usr/include/eigen3 NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+  add_library(Eigen3::Eigen INTERFACE IMPORTED)
+  set_target_properties(Eigen3::Eigen PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${EIGEN3_INCLUDE_DIR})
+else()
+  find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+endif()
 
 add_library(posecheck_third_party STATIC
   ${DLIB_SOURCE_DIR}/dlib/base64/base64_kernel_1.cpp               # detector model is base64 text

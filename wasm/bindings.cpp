@@ -1,0 +1,236 @@
+// WebAssembly bindings: convert data between JavaScript and the core, nothing
+// else. Pixels and model bytes are written by JS into one reusable input
+// buffer on the heap (see inputBuffer); results are plain JS objects copied
+// out of the heap. No C++ exception crosses this boundary: every call returns
+// {ok: true, ...} or {ok: false, code, message}.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <optional>
+
+#include "checker.h"
+#include "errors.h"
+
+using emscripten::val;
+using namespace posecheck;
+
+namespace {
+
+val error_value(const std::string& code, const std::string& message) {
+  val v = val::object();
+  v.set("ok", false);
+  v.set("code", code);
+  v.set("message", message);
+  return v;
+}
+
+template <typename F>
+val guarded(F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    return error_value(error_code_name(e.code()), e.what());
+  } catch (const std::bad_alloc&) {
+    return error_value("out_of_memory", "out of WebAssembly memory: use a smaller image");
+  } catch (const std::exception& e) {
+    return error_value("internal", e.what());
+  }
+}
+
+template <typename M>
+val numbers(const M& m) {
+  val a = val::array();
+  for (int i = 0; i < int(m.size()); ++i) a.call<void>("push", double(m(i)));
+  return a;
+}
+
+val optional_number(const std::optional<double>& x) { return x ? val(*x) : val::null(); }
+
+val pose_value(const PoseEstimate& p) {
+  val v = val::object();
+  v.set("ok", p.ok);
+  if (!p.ok) {
+    v.set("failure", p.failure);
+    return v;
+  }
+  Eigen::Matrix<double, 9, 1> flat;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) flat(3 * r + c) = p.pose.rotation(r, c);
+  v.set("rotation_matrix", numbers(flat));
+  v.set("rotation_vector", numbers(p.rotation_vector));
+  v.set("translation", numbers(p.pose.translation));
+  v.set("rms_px", p.rms_px);
+  v.set("iterations", p.iterations);
+  v.set("converged", p.converged);
+  return v;
+}
+
+val face_value(const FaceResult& f) {
+  val v = val::object();
+  val box = val::object();
+  box.set("left", f.box.left);
+  box.set("top", f.box.top);
+  box.set("right", f.box.right);
+  box.set("bottom", f.box.bottom);
+  v.set("box", box);
+  v.set("detection_confidence", f.detection_confidence);
+  val lm = val::array();
+  for (const auto& p : f.landmarks) {
+    val xy = val::array();
+    xy.call<void>("push", p.x());
+    xy.call<void>("push", p.y());
+    lm.call<void>("push", xy);
+  }
+  v.set("landmarks", lm);
+  v.set("pose_whole", pose_value(f.pose_whole));
+  v.set("pose_central", pose_value(f.pose_central));
+  if (f.features) {
+    val feats = val::object();
+    for (auto variant : all_variants()) {
+      val a = val::array();
+      for (double x : f.features->of(variant)) a.call<void>("push", x);
+      feats.set(variant_name(variant), a);
+    }
+    v.set("features", feats);
+    v.set("cosine_distance", f.features->cosine_distance);
+    v.set("rotation_difference_deg", f.rotation_difference_deg);
+  } else {
+    v.set("features", val::null());
+    v.set("cosine_distance", val::null());
+    v.set("rotation_difference_deg", val::null());
+  }
+  v.set("status", std::string(status_name(f.status)));
+  v.set("reason", f.reason);
+  v.set("p_fake", optional_number(f.p_fake));
+  v.set("band", f.band ? val(std::string(band_name(*f.band))) : val::null());
+  return v;
+}
+
+// Options from JS; defaults live in the JS API (web/posecheck.js).
+struct CheckOptions {
+  int upsample = 0;
+  int maxFaces = 16;
+  int maxDetectionSide = 1600;
+};
+
+CheckerOptions to_core(const CheckOptions& o) {
+  CheckerOptions c;
+  c.detection.upsample = o.upsample;
+  c.detection.max_detection_side = o.maxDetectionSide;
+  c.max_faces = o.maxFaces;
+  return c;
+}
+
+// The long-lived analyser: models, detector, and the reusable input buffer.
+class Analyzer {
+ public:
+  // Step 1: JS asks for a buffer of n bytes and writes pixels or model bytes
+  // into HEAPU8 at the returned offset. The buffer is reused across calls.
+  double inputBuffer(double bytes) {
+    // The largest input is a 40-megapixel RGBA image (160 MB).
+    if (!(bytes >= 0) || bytes > double(kMaxImagePixels) * 4) return -1;
+    input_.resize(std::size_t(bytes));
+    return double(reinterpret_cast<std::uintptr_t>(input_.data()));
+  }
+
+  // Step 2 (once): models. The landmark model is in the input buffer; the
+  // face and classifier models are small texts. An empty classifier text
+  // means no P(fake).
+  val load(std::size_t landmark_bytes, const std::string& landmark_sha256, const std::string& face_text,
+           const std::string& classifier_text) {
+    return guarded([&] {
+      if (landmark_bytes > input_.size()) throw Error(ErrorCode::kInvalidArgument, "landmark model size exceeds the input buffer");
+      LandmarkModel lm = LandmarkModel::from_bytes(input_.data(), landmark_bytes, landmark_sha256);
+      FaceModel3D face = parse_face_model(face_text);
+      std::optional<Classifier> cls;
+      if (!classifier_text.empty()) cls = Classifier::parse(classifier_text);
+      checker_.emplace(std::move(lm), std::move(face), std::move(cls));
+      release_input();
+      val v = val::object();
+      v.set("ok", true);
+      v.set("landmarks", checker_->landmark_model().sha256());
+      v.set("face3d", checker_->face_model().sha256);
+      v.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
+      return v;
+    });
+  }
+
+  // Step 3: RGBA pixels (width * height * 4 bytes) in the input buffer.
+  val check(int width, int height, const CheckOptions& options) {
+    return guarded([&] {
+      if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
+      validate_size(width, height);
+      const std::size_t need = std::size_t(width) * height * 4;
+      if (input_.size() != need) {
+        throw Error(ErrorCode::kInvalidArgument, "pixel buffer holds " + std::to_string(input_.size()) + " bytes; " +
+                                                     std::to_string(width) + "x" + std::to_string(height) + " RGBA needs " +
+                                                     std::to_string(need));
+      }
+      const ImageResult r = checker_->check(packed_view(input_.data(), width, height, PixelFormat::kRgba32), to_core(options));
+      val v = val::object();
+      v.set("ok", true);
+      v.set("width", r.width);
+      v.set("height", r.height);
+      v.set("faces_found", r.faces_found);
+      val faces = val::array();
+      for (const auto& f : r.faces) faces.call<void>("push", face_value(f));
+      v.set("faces", faces);
+      v.set("score", optional_number(r.score));
+      v.set("verdict", std::string(verdict(r)));
+      if (checker_->classifier()) {
+        v.set("band_low", checker_->classifier()->band_low());
+        v.set("band_high", checker_->classifier()->band_high());
+      }
+      return v;
+    });
+  }
+
+  // Bring-your-own landmarks: 136 numbers x1, y1, ... x68, y68.
+  val judgeLandmarks(const val& xy, int width, int height) {
+    return guarded([&] {
+      if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
+      const std::vector<double> v = emscripten::vecFromJSArray<double>(xy);
+      if (v.size() != 2 * kNumLandmarks) throw Error(ErrorCode::kInvalidArgument, "landmarks need 136 numbers (x, y for 68 points)");
+      Landmarks lm;
+      for (int i = 0; i < kNumLandmarks; ++i) lm[i] = Point2(v[2 * i], v[2 * i + 1]);
+      val out = val::object();
+      out.set("ok", true);
+      out.set("face", face_value(checker_->judge_landmarks(lm, width, height)));
+      return out;
+    });
+  }
+
+  // Releases the input buffer's memory (e.g. after the 100 MB model).
+  void releaseInput() { release_input(); }
+
+ private:
+  std::string verdict(const ImageResult& r) const {
+    if (r.faces_found == 0) return "no_face";
+    if (!checker_->classifier()) return "not_scored";
+    if (!r.score) return "cannot_judge";
+    return band_name(checker_->classifier()->band(*r.score));
+  }
+  void release_input() { std::vector<std::uint8_t>().swap(input_); }
+
+  std::vector<std::uint8_t> input_;
+  std::optional<Checker> checker_;
+};
+
+std::string version() { return "posecheck 0.1.0 (landmarks: dlib-shape-predictor-v1; face3d: 1; classifier: 1)"; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(posecheck) {
+  emscripten::value_object<CheckOptions>("CheckOptions")
+      .field("upsample", &CheckOptions::upsample)
+      .field("maxFaces", &CheckOptions::maxFaces)
+      .field("maxDetectionSide", &CheckOptions::maxDetectionSide);
+  emscripten::class_<Analyzer>("Analyzer")
+      .constructor<>()
+      .function("inputBuffer", &Analyzer::inputBuffer)
+      .function("load", &Analyzer::load)
+      .function("check", &Analyzer::check)
+      .function("judgeLandmarks", &Analyzer::judgeLandmarks)
+      .function("releaseInput", &Analyzer::releaseInput);
+  emscripten::function("version", &version);
+}
