@@ -1,6 +1,7 @@
 #include "checker.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <Eigen/Geometry>
@@ -26,6 +27,22 @@ void select(const std::vector<int>& idx, const Landmarks& lm, const FaceModel3D&
   }
 }
 
+// Adds the time since construction (or the last lap) to a stage's total.
+class Lap {
+ public:
+  explicit Lap(StageTimings* t) : t_(t), start_(std::chrono::steady_clock::now()) {}
+  void to(double StageTimings::*stage) {
+    if (!t_) return;
+    const auto now = std::chrono::steady_clock::now();
+    t_->*stage += std::chrono::duration<double, std::milli>(now - start_).count();
+    start_ = now;
+  }
+
+ private:
+  StageTimings* t_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 Box bounding_box(const Landmarks& lm) {
   Box b{lm[0].x(), lm[0].y(), lm[0].x(), lm[0].y()};
   for (const auto& p : lm) {
@@ -39,7 +56,9 @@ Box bounding_box(const Landmarks& lm) {
 
 }  // namespace
 
-FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int height, const CheckerOptions& options) const {
+FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int height, const CheckerOptions& options,
+                          StageTimings* timings) const {
+  Lap lap(timings);
   FaceResult r;
   r.box = box;
   r.landmarks = lm;
@@ -58,6 +77,7 @@ FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int he
   };
   if (!r.pose_whole.ok) cannot("whole-face pose failed: " + r.pose_whole.failure);
   if (!r.pose_central.ok) cannot("central-face pose failed: " + r.pose_central.failure);
+  lap.to(&StageTimings::pose_ms);
   if (r.pose_whole.ok && r.pose_central.ok) {
     r.features = pose_features(r.pose_whole, r.pose_central);
     const Eigen::AngleAxisd diff(r.pose_whole.pose.rotation * r.pose_central.pose.rotation.transpose());
@@ -74,10 +94,12 @@ FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int he
            std::to_string(int(options.min_face_width_px)) + ")");
   }
   r.status = r.reason.empty() ? FaceStatus::kOk : FaceStatus::kCannotJudge;
+  lap.to(&StageTimings::features_ms);
   if (r.status == FaceStatus::kOk && classifier_) {
     r.p_fake = classifier_->probability_fake(r.features->of(classifier_->variant()));
     r.band = classifier_->band(*r.p_fake);
   }
+  lap.to(&StageTimings::svm_ms);
   return r;
 }
 
@@ -85,25 +107,37 @@ FaceResult Checker::judge_landmarks(const Landmarks& landmarks, int width, int h
   validate_size(width, height);
   for (const auto& p : landmarks)
     if (!p.allFinite()) throw Error(ErrorCode::kInvalidArgument, "landmarks must be finite numbers");
-  return judge(landmarks, bounding_box(landmarks), width, height, options);
+  return judge(landmarks, bounding_box(landmarks), width, height, options, nullptr);
 }
 
-ImageResult Checker::check(const ImageView& image, const CheckerOptions& options) {
+ImageResult Checker::check(const ImageView& image, const CheckerOptions& options, StageTimings* timings) {
   validate(image);
+  if (timings) *timings = StageTimings{};
+  Lap lap(timings);
   if (options.max_faces < 0) throw Error(ErrorCode::kInvalidArgument, "max_faces must be >= 0");
   ImageResult result;
   result.width = image.width;
   result.height = image.height;
   const auto detected = detector_.detect(image, options.detection);
+  lap.to(&StageTimings::detect_ms);
   result.faces_found = static_cast<int>(detected.size());
   for (std::size_t i = 0; i < detected.size() && int(i) < options.max_faces; ++i) {
     const Landmarks lm = landmarks_.predict(image, detected[i].box);
-    FaceResult face = judge(lm, detected[i].box, image.width, image.height, options);
+    lap.to(&StageTimings::landmarks_ms);
+    FaceResult face = judge(lm, detected[i].box, image.width, image.height, options, timings);
+    lap = Lap(timings);
     face.detection_confidence = detected[i].confidence;
     if (face.p_fake) result.score = std::max(result.score.value_or(0.0), *face.p_fake);
     result.faces.push_back(std::move(face));
   }
   return result;
+}
+
+std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker) {
+  if (faces_found == 0) return "no_face";
+  if (!checker.classifier()) return "not_scored";
+  if (!score) return "cannot_judge";
+  return band_name(checker.classifier()->band(*score));
 }
 
 std::optional<double> video_score(const std::vector<std::optional<double>>& frame_scores) {

@@ -59,6 +59,12 @@ struct ImageResult {
   std::optional<double> score;
 };
 
+// Wall-clock time per pipeline stage of one check() call, milliseconds,
+// summed over the faces of the image (for benchmarks; measured per call).
+struct StageTimings {
+  double detect_ms = 0, landmarks_ms = 0, pose_ms = 0, features_ms = 0, svm_ms = 0;
+};
+
 // "ok" / "cannot_judge".
 const char* status_name(FaceStatus s);
 
@@ -70,7 +76,8 @@ class Checker {
   Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier);
 
   // Requires: validate(image) passes (else throws Error).
-  ImageResult check(const ImageView& image, const CheckerOptions& options = {});
+  // Ensures: when timings is non-null, it receives this call's stage times.
+  ImageResult check(const ImageView& image, const CheckerOptions& options = {}, StageTimings* timings = nullptr);
 
   // The pose and classifier stages on given landmarks (bring-your-own
   // landmarks), camera from width/height. The box is the landmarks' bounding box.
@@ -81,13 +88,19 @@ class Checker {
   const std::optional<Classifier>& classifier() const { return classifier_; }
 
  private:
-  FaceResult judge(const Landmarks& landmarks, const Box& box, int width, int height, const CheckerOptions& options) const;
+  FaceResult judge(const Landmarks& landmarks, const Box& box, int width, int height, const CheckerOptions& options,
+                   StageTimings* timings) const;
 
   LandmarkModel landmarks_;
   FaceModel3D face_;
   std::optional<Classifier> classifier_;
   FaceDetector detector_;
 };
+
+// The verdict word for a score: "no_face" (faces_found == 0), "not_scored"
+// (no classifier loaded), "cannot_judge" (no face could be judged), else the
+// classifier's evidence band of the score.
+std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
 
 // Video verdict: the mean of per-frame scores over frames that have a score
 // (the paper). Empty when no frame has one.

@@ -3,15 +3,15 @@
 # Debian packages that are missing, and the dlib + libsvm sources (unpacked
 # into third_party/src, which git ignores). Safe to run on every start/test.
 #
-#   scripts/setup.sh            native toolchain + sources
-#   scripts/setup.sh --web      also Emscripten, Chromium and npm dev deps
+#   scripts/setup.sh            native toolchain, Emscripten, sources, npm deps
+#   scripts/setup.sh --browser  also Chromium (browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_web=0
+want_browser=0
 for arg in "$@"; do
   case "$arg" in
-    --web) want_web=1 ;;
+    --browser) want_browser=1 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -27,9 +27,11 @@ packages=(
   libgtest-dev             # native tests
   libsvm-tools             # test oracle: svm-predict
   libopencv-calib3d-dev    # test oracle: solvePnP
+  ffmpeg                   # makes the video test fixtures
+  emscripten nodejs        # the WebAssembly module
 )
-if [ "$want_web" -eq 1 ]; then
-  packages+=(emscripten chromium)
+if [ "$want_browser" -eq 1 ]; then
+  packages+=(chromium)
 fi
 
 missing=()
@@ -53,7 +55,7 @@ apt_update() {
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt_update
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ "$need_sources" -eq 1 ]; then
@@ -81,6 +83,7 @@ if [ "$need_sources" -eq 1 ]; then
   echo "setup: sources in third_party/src: $(cd third_party/src && ls -d */ | tr '\n' ' ')"
 fi
 
-if [ "$want_web" -eq 1 ] && [ ! -d node_modules/playwright-core ]; then
-  npm install --no-audit --no-fund
+# npm dev dependencies (test photos; later Playwright), when the lock changed.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi

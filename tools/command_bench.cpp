@@ -1,5 +1,6 @@
 // `posecheck bench`: per-stage timings of the pipeline, medians over repeats.
-// Each stage is timed by itself, as the WebAssembly module is called per stage.
+// Stages are timed inside Checker::check (StageTimings), one call per repeat,
+// exactly as the WebAssembly module's profile() does, so the figures compare.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -7,7 +8,6 @@
 
 #include "cli_common.h"
 #include "decode_image.h"
-#include "face_detector.h"
 
 namespace posecheck::cli {
 namespace {
@@ -42,7 +42,6 @@ int command_bench(const Args& args) {
   const auto t_load = Clock::now();
   Checker checker = load_checker(model_options(parsed));
   const double load_ms = ms_since(t_load);
-  FaceDetector detector;
   const bool json = parsed.has("json");
 
   std::map<std::string, std::vector<double>> all;  // per stage, per-image medians
@@ -60,33 +59,14 @@ int command_bench(const Args& args) {
       auto t0 = Clock::now();
       image = decode_image(bytes);
       t["decode"].push_back(ms_since(t0));
-      t0 = Clock::now();
-      const auto faces = detector.detect(image.view(), options.detection);
-      t["detect"].push_back(ms_since(t0));
-      nfaces = int(faces.size());
-      double lm_ms = 0, pose_ms = 0, feat_ms = 0, svm_ms = 0;
-      for (const auto& f : faces) {
-        t0 = Clock::now();
-        const Landmarks lm = checker.landmark_model().predict(image.view(), f.box);
-        lm_ms += ms_since(t0);
-        t0 = Clock::now();
-        FaceResult judged = checker.judge_landmarks(lm, image.width, image.height, options);
-        pose_ms += ms_since(t0);  // both solves (+ the tiny feature/svm work, timed again below)
-        if (!judged.pose_whole.ok || !judged.pose_central.ok) continue;
-        t0 = Clock::now();
-        const PoseFeatures pf = pose_features(judged.pose_whole, judged.pose_central);
-        feat_ms += ms_since(t0);
-        if (checker.classifier()) {
-          t0 = Clock::now();
-          volatile double p = checker.classifier()->probability_fake(pf.of(checker.classifier()->variant()));
-          (void)p;
-          svm_ms += ms_since(t0);
-        }
-      }
-      t["landmarks"].push_back(lm_ms);
-      t["pose"].push_back(pose_ms);
-      t["features"].push_back(feat_ms);
-      t["svm"].push_back(svm_ms);
+      StageTimings st;
+      const ImageResult result = checker.check(image.view(), options, &st);
+      nfaces = int(result.faces.size());
+      t["detect"].push_back(st.detect_ms);
+      t["landmarks"].push_back(st.landmarks_ms);
+      t["pose"].push_back(st.pose_ms);
+      t["features"].push_back(st.features_ms);
+      t["svm"].push_back(st.svm_ms);
       double total = 0;
       for (const char* s : {"decode", "detect", "landmarks", "pose", "features", "svm"}) total += t[s].back();
       t["total"].push_back(total);

@@ -148,6 +148,7 @@ std::vector<Point2> subset(const Landmarks& l, const std::vector<int>& idx) {
 struct PosePair {
   bool ok = false;
   Eigen::Matrix3d whole, central;
+  double whole_rms_px = 0;
 };
 
 // The checker's procedure: whole-face solve, then central-face solve started
@@ -161,6 +162,7 @@ PosePair solve_both(const FaceModel3D& m, const Landmarks& lm, const CameraIntri
   r.ok = true;
   r.whole = a.pose.rotation;
   r.central = c.pose.rotation;
+  r.whole_rms_px = a.rms_px;
   return r;
 }
 
@@ -204,7 +206,7 @@ void compare(const FaceModel3D& fit, const std::string& reference_file, const st
       if (dir == dir.parent_path()) break;
     }
   }
-  std::vector<double> d_whole, d_central, d_diff, mag_fit, mag_ref, d_whole_frame;
+  std::vector<double> d_whole, d_central, d_diff, mag_fit, mag_ref, d_whole_frame, rel_rms_fit, rel_rms_ref;
   int missing = 0, failed = 0;
   for (const auto& d : landmark_dirs) {
     for (const auto& p : collect_pts(d)) {
@@ -230,6 +232,13 @@ void compare(const FaceModel3D& fit, const std::string& reference_file, const st
       d_diff.push_back(angle_deg(da, db));
       mag_fit.push_back(angle_deg(Eigen::Matrix3d::Identity(), da));
       mag_ref.push_back(angle_deg(Eigen::Matrix3d::Identity(), db));
+      // Reprojection RMS relative to the face size (eye-centre distance in pixels).
+      Point2 e1 = Point2::Zero(), e2 = Point2::Zero();
+      for (int k = 37; k <= 42; ++k) e1 += lm[landmark_index(k)] / 6.0;
+      for (int k = 43; k <= 48; ++k) e2 += lm[landmark_index(k)] / 6.0;
+      const double ipd_px = (e2 - e1).norm();
+      rel_rms_fit.push_back(100.0 * a.whole_rms_px / ipd_px);
+      rel_rms_ref.push_back(100.0 * b.whole_rms_px / ipd_px);
     }
   }
   std::printf("  head poses on %zu faces (%d without an image size, %d solver failures); camera_for_image(w, h), .pts minus 1 px\n",
@@ -240,6 +249,8 @@ void compare(const FaceModel3D& fit, const std::string& reference_file, const st
   std::printf("  whole-vs-central rotation (R_whole R_central^T): median size fitted %.2f deg, reference %.2f deg; "
               "median angle between the two %.2f deg (p90 %.2f)\n",
               median(mag_fit), median(mag_ref), median(d_diff), quantile(d_diff, 0.9));
+  std::printf("  whole-face PnP reprojection RMS, %% of the eye-centre distance: median fitted %.2f, reference %.2f\n",
+              median(rel_rms_fit), median(rel_rms_ref));
 }
 
 }  // namespace

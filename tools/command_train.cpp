@@ -161,8 +161,9 @@ int command_train(const Args& args) {
   w.key("bands").begin_object();
   w.key("low").value(r.bands.low).key("high").value(r.bands.high).key("chosen_on").value(r.bands.source);
   w.key("rule").value(
-      "classes weighted equally; low = largest t with fake share <= 0.25 among P(fake) < t and >= 5% of reals below t (else 0); "
-      "high = smallest t with fake share >= 0.75 among P(fake) >= t and >= 5% of fakes at or above t (else 1)");
+      "low = 10th percentile of the fakes' P(fake) (likely_real takes in <= 10% of fakes); "
+      "high = just above the 90th percentile of the reals' P(fake) (likely_fake takes in <= 10% of reals); "
+      "if low > high both become the midpoint");
   w.end_object();
   w.key("classifier_sha256").value(sha_of(r.classifier_text));
   w.end_object();

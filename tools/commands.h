@@ -11,6 +11,7 @@ using Args = std::vector<std::string>;
 
 int command_check(const Args& args);
 int command_bench(const Args& args);
+int command_decode(const Args& args);
 int command_fit_face(const Args& args);
 int command_features(const Args& args);
 int command_train(const Args& args);

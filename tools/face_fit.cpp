@@ -393,6 +393,7 @@ FaceFitResult fit_mean_face(const std::vector<std::array<Point2, kNumLandmarks>>
   }
   const double k = opt.interpupillary_mm / ipd_of(S);
   S *= k;
+  if (opt.symmetric) symmetrise(S);  // exact x = 0 on the midline after the gauge steps' rounding
   for (auto& p : pose) p.s /= k;
   if (!(S(2, landmark_index(31)) < eye_corner_z(S))) {
     throw Error(ErrorCode::kInvalidArgument, "fit_mean_face: refinement ended with the nose behind the eyes (bad data?)");

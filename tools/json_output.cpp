@@ -124,11 +124,5 @@ void write_face(JsonWriter& w, const FaceResult& f) {
   w.end_object();
 }
 
-std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker) {
-  if (faces_found == 0) return "no_face";
-  if (!checker.classifier()) return "not_scored";
-  if (!score) return "cannot_judge";
-  return band_name(checker.classifier()->band(*score));
-}
 
 }  // namespace posecheck::cli

@@ -35,8 +35,5 @@ class JsonWriter {
 void write_face(JsonWriter& w, const FaceResult& face);
 void write_pose(JsonWriter& w, const PoseEstimate& pose);
 
-// "no_face", "cannot_judge", "not_scored" (no classifier loaded), or the
-// evidence band of the score.
-std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
 
 }  // namespace posecheck::cli

@@ -20,6 +20,8 @@ const char* kUsage =
     "  train --features CSV... --out DIR [--variant V]   SVM by grouped cross-validation\n"
     "  eval --model DIR --features CSV... | --ablation --train CSV... --val CSV...   AUROC with intervals\n"
     "  fit-face --pts DIR... --out FILE [--compare REF_204 --landmarks-dir DIR...]   fit the 3D mean face\n"
+    "  decode IMAGE --out FILE.rgba\n"
+    "        the decoded RGBA pixels (test fixtures for the WebAssembly module)\n"
     "  help  this text\n"
     "\n"
     "Models default to models/ of the source tree and dlib's 68-point model in\n"
@@ -33,6 +35,7 @@ struct Command {
 const Command kCommands[] = {
     {"check", posecheck::cli::command_check},
     {"bench", posecheck::cli::command_bench},
+    {"decode", posecheck::cli::command_decode},
     {"features", posecheck::cli::command_features},
     {"train", posecheck::cli::command_train},
     {"eval", posecheck::cli::command_eval},

@@ -181,24 +181,17 @@ std::string SvmModel::text() const {
 
 Bands choose_bands(const std::vector<double>& p, const std::vector<int>& labels) {
   Bands b;
-  double nf = 0, nr = 0;
-  for (int l : labels) (l == 1 ? nf : nr) += 1;
-  if (nf == 0 || nr == 0) return b;
-  std::vector<double> t(p.begin(), p.end());
-  std::sort(t.begin(), t.end());
-  t.erase(std::unique(t.begin(), t.end()), t.end());
-  t.push_back(1.0 + 1e-9);
-  bool have_low = false, have_high = false;
-  for (double th : t) {
-    double f_below = 0, r_below = 0;
-    for (std::size_t i = 0; i < p.size(); ++i) if (p[i] < th) (labels[i] == 1 ? f_below : r_below) += 1;
-    const double ff = f_below / nf, fr = r_below / nr;
-    if (fr >= 0.05 && ff / (ff + fr) <= 0.25) { b.low = std::min(th, 1.0); have_low = true; }
-    const double gf = (nf - f_below) / nf, gr = (nr - r_below) / nr;
-    if (!have_high && gf >= 0.05 && gf + gr > 0 && gf / (gf + gr) >= 0.75) { b.high = std::min(th, 1.0); have_high = true; }
-  }
-  if (!have_low) b.low = 0;
-  if (!have_high) b.high = 1;
+  std::vector<double> real, fake;
+  for (std::size_t i = 0; i < p.size(); ++i) (labels[i] == 1 ? fake : real).push_back(p[i]);
+  if (real.empty() || fake.empty()) return b;  // 0 / 1: everything inconclusive
+  auto quantile = [](std::vector<double> x, double q) {
+    std::sort(x.begin(), x.end());
+    const double pos = q * double(x.size() - 1);
+    const std::size_t lo = std::size_t(std::floor(pos)), hi = std::min(lo + 1, x.size() - 1);
+    return x[lo] + (pos - double(lo)) * (x[hi] - x[lo]);
+  };
+  b.low = std::clamp(quantile(fake, 0.10), 0.0, 1.0);
+  b.high = std::clamp(std::nextafter(quantile(real, 0.90), 2.0), 0.0, 1.0);
   if (b.low > b.high) b.low = b.high = 0.5 * (b.low + b.high);
   return b;
 }

@@ -15,18 +15,16 @@
 // the held-out frame-level AUROC (folds lacking a class are skipped). Highest
 // mean wins; ties go to the smaller C, then the smaller gamma.
 //
-// Evidence bands (rule): given held-out P(fake) with labels, with the two
-// classes weighted equally (so the class balance of the data does not move
-// the bands):
-//   band_low  = the largest threshold t such that, among faces with
-//               P(fake) < t, the (balanced) share of fakes is <= 0.25 and at
-//               least 5% of the real faces lie below t;
-//   band_high = the smallest threshold t such that, among faces with
-//               P(fake) >= t, the (balanced) share of fakes is >= 0.75 and at
-//               least 5% of the fake faces lie at or above t.
-// When no threshold qualifies, band_low = 0 (nothing is "likely real") and
-// band_high = 1 (nothing short of P = 1 is "likely fake"): a weak classifier
-// reports "inconclusive".
+// Evidence bands (rule), from held-out P(fake) with labels, per class so the
+// class balance of the data does not move them:
+//   band_low  = the 10th percentile of the fakes' P(fake): "likely real"
+//               (P < band_low) takes in at most 10% of fakes;
+//   band_high = the 90th percentile of the reals' P(fake), nudged just above
+//               it: "likely fake" (P >= band_high) takes in at most 10% of reals.
+// If band_low > band_high (a well-separating classifier) both become their
+// midpoint (no inconclusive band). A weak classifier gets a wide
+// inconclusive band: its low/high errors stay bounded by the 10% rule.
+// Percentiles: linear interpolation between order statistics.
 #pragma once
 
 #include <cstdint>

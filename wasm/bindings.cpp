@@ -176,7 +176,7 @@ class Analyzer {
       for (const auto& f : r.faces) faces.call<void>("push", face_value(f));
       v.set("faces", faces);
       v.set("score", optional_number(r.score));
-      v.set("verdict", std::string(verdict(r)));
+      v.set("verdict", verdict(r.score, r.faces_found, *checker_));
       if (checker_->classifier()) {
         v.set("band_low", checker_->classifier()->band_low());
         v.set("band_high", checker_->classifier()->band_high());
@@ -200,16 +200,30 @@ class Analyzer {
     });
   }
 
+  // One check with per-stage wall-clock times (benchmarks call it per frame,
+  // as the page calls check(), so the engine optimises as in real use).
+  val profile(int width, int height, const CheckOptions& options) {
+    return guarded([&] {
+      if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
+      if (input_.size() != std::size_t(width) * height * 4) throw Error(ErrorCode::kInvalidArgument, "pixel buffer size mismatch");
+      StageTimings t;
+      const ImageResult r = checker_->check(packed_view(input_.data(), width, height, PixelFormat::kRgba32), to_core(options), &t);
+      val v = val::object();
+      v.set("ok", true);
+      v.set("faces", int(r.faces.size()));
+      v.set("detect_ms", t.detect_ms);
+      v.set("landmarks_ms", t.landmarks_ms);
+      v.set("pose_ms", t.pose_ms);
+      v.set("features_ms", t.features_ms);
+      v.set("svm_ms", t.svm_ms);
+      return v;
+    });
+  }
+
   // Releases the input buffer's memory (e.g. after the 100 MB model).
   void releaseInput() { release_input(); }
 
  private:
-  std::string verdict(const ImageResult& r) const {
-    if (r.faces_found == 0) return "no_face";
-    if (!checker_->classifier()) return "not_scored";
-    if (!r.score) return "cannot_judge";
-    return band_name(checker_->classifier()->band(*r.score));
-  }
   void release_input() { std::vector<std::uint8_t>().swap(input_); }
 
   std::vector<std::uint8_t> input_;
@@ -231,6 +245,7 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("load", &Analyzer::load)
       .function("check", &Analyzer::check)
       .function("judgeLandmarks", &Analyzer::judgeLandmarks)
+      .function("profile", &Analyzer::profile)
       .function("releaseInput", &Analyzer::releaseInput);
   emscripten::function("version", &version);
 }

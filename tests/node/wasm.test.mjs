@@ -1,0 +1,148 @@
+// The built WebAssembly module in Node, through web/engine.js (what the
+// worker runs): every binding, parity with the native CLI on identical
+// pixels, bad input, and a flat heap over 1000 checks.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { checkNative, decodeNative, demoDir, engine, landmarkModel, shared } from './helpers.mjs';
+
+let e;
+before(async () => {
+  e = await engine();
+});
+
+function assertNear(a, b, tol, what) {
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tolerance ${tol})`);
+}
+
+function assertSameFaces(wasm, native, name) {
+  assert.equal(wasm.faces_found, native.faces_found, `${name}: faces found`);
+  assert.equal(wasm.faces.length, native.faces.length, `${name}: faces analysed`);
+  wasm.faces.forEach((fw, i) => {
+    const fn = native.faces[i];
+    const at = `${name} face ${i}`;
+    for (const k of ['left', 'top', 'right', 'bottom']) assertNear(fw.box[k], fn.box[k], 0.01, `${at} box.${k}`);
+    fw.landmarks.forEach((p, j) => {
+      assertNear(p[0], fn.landmarks[j][0], 0.01, `${at} landmark ${j + 1} x`);
+      assertNear(p[1], fn.landmarks[j][1], 0.01, `${at} landmark ${j + 1} y`);
+    });
+    assert.equal(fw.status, fn.status, `${at} status`);
+    for (const pose of ['pose_whole', 'pose_central']) {
+      assert.equal(fw[pose].ok, fn[pose].ok);
+      if (!fw[pose].ok) continue;
+      fw[pose].rotation_matrix.forEach((x, k) => assertNear(x, fn[pose].rotation_matrix[k], 1e-6, `${at} ${pose} R${k}`));
+      fw[pose].translation.forEach((x, k) => assertNear(x, fn[pose].translation[k], 1e-6 * Math.max(1, Math.abs(x)), `${at} ${pose} t${k}`));
+    }
+    if (fw.features) {
+      for (const [variant, values] of Object.entries(fw.features)) {
+        values.forEach((x, k) => assertNear(x, fn.features[variant][k], 1e-6 * Math.max(1, Math.abs(x)), `${at} ${variant}[${k}]`));
+      }
+      assertNear(fw.cosine_distance, fn.cosine_distance, 1e-6, `${at} cosine distance`);
+    }
+    if (fw.p_fake !== null || fn.p_fake !== null) assertNear(fw.p_fake, fn.p_fake, 1e-6, `${at} p_fake`);
+  });
+  if (wasm.score !== null || native.score !== null) assertNear(wasm.score, native.score, 1e-6, `${name} score`);
+  assert.equal(wasm.verdict, native.verdict, `${name} verdict`);
+}
+
+describe('bindings', () => {
+  test('version names the module and model formats', () => {
+    assert.match(e.version(), /^posecheck \d+\.\d+\.\d+ \(landmarks: dlib-shape-predictor-v1; face3d: 1; classifier: 1\)$/);
+  });
+  test('load reports the models it checked', () => {
+    assert.equal(e.models.landmarks, 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f');
+    assert.match(e.models.face3d, /^[0-9a-f]{64}$/);
+  });
+  test('check on a blank image finds no face', () => {
+    const r = e.check(new Uint8Array(64 * 48 * 4).fill(90), 64, 48);
+    assert.deepEqual([r.faces_found, r.faces, r.score, r.verdict], [0, [], null, 'no_face']);
+  });
+  test('profile times every stage of one call', () => {
+    const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+    const p = e.profile(rgba, width, height);
+    assert.equal(p.faces, 1);
+    for (const k of ['detect_ms', 'landmarks_ms', 'pose_ms', 'features_ms', 'svm_ms']) assert.ok(p[k] >= 0, k);
+    assert.ok(p.detect_ms > 0 && p.landmarks_ms > 0);
+  });
+  test('judgeLandmarks gives both poses for given points, as the checker does', () => {
+    const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+    const face = e.check(rgba, width, height).faces[0];
+    const judged = e.judgeLandmarks(face.landmarks, width, height);
+    assert.equal(judged.pose_whole.ok, true);
+    judged.pose_whole.rotation_matrix.forEach((x, k) => assertNear(x, face.pose_whole.rotation_matrix[k], 1e-12, `R${k}`));
+    assert.throws(() => e.judgeLandmarks([1, 2, 3], width, height), /136 numbers/);
+  });
+});
+
+describe('same results as the native CLI on identical pixels', () => {
+  const photos = readdirSync(demoDir).filter((f) => /^sample\d\.jpg$/.test(f)).map((f) => join(demoDir, f));
+  const dlibFaces = join(shared, 'data/dlib_faces');
+  const sharedPhotos = existsSync(dlibFaces)
+    ? readdirSync(dlibFaces).filter((f) => f.endsWith('.jpg')).map((f) => join(dlibFaces, f))
+    : [];
+  for (const path of photos) {
+    test(`face-api ${path.split('/').pop()}`, () => {
+      const px = decodeNative(path);
+      assertSameFaces(e.check(px.rgba, px.width, px.height), checkNative(path), path);
+    });
+  }
+  test('dlib example faces (../shared/data/dlib_faces)', { skip: sharedPhotos.length ? false : 'needs ../shared/data/dlib_faces (absent)' }, () => {
+    let faces = 0;
+    for (const path of sharedPhotos) {
+      const px = decodeNative(path);
+      const wasm = e.check(px.rgba, px.width, px.height);
+      assertSameFaces(wasm, checkNative(path), path);
+      faces += wasm.faces.length;
+    }
+    assert.ok(faces >= 20, `only ${faces} faces compared`);
+  });
+});
+
+describe('bad input is refused clearly and the module stays usable', () => {
+  const good = () => {
+    const r = e.check(new Uint8Array(32 * 32 * 4), 32, 32);
+    assert.equal(r.verdict, 'no_face');
+  };
+  const cases = [
+    ['wrong buffer size', () => e.check(new Uint8Array(100), 10, 10), /needs 400/],
+    ['zero size', () => e.check(new Uint8Array(0), 0, 10), /not a positive whole size/],
+    ['fractional size', () => e.check(new Uint8Array(40), 2.5, 4), /not a positive whole size/],
+    ['not bytes', () => e.check([1, 2, 3, 4], 1, 1), /Uint8Array/],
+    ['over the pixel limit', () => e.check(new Uint8Array(4), 20000, 20000), /needs|over the limit/],
+    ['over the side limit', () => e.check(new Uint8Array(17000 * 4), 17000, 1), /over the limit/],
+    ['bad options', () => e.check(new Uint8Array(16 * 16 * 4), 16, 16, { upsample: 5 }), /upsample/],
+  ];
+  for (const [name, call, message] of cases) {
+    test(name, () => {
+      assert.throws(call, (err) => err.name === 'PoseCheckError' && message.test(err.message) && typeof err.code === 'string');
+      good();
+    });
+  }
+  test('corrupt, truncated and unpinned-wrong model bytes are refused', async () => {
+    const random = new Uint8Array(1 << 16).map((_, i) => (i * 2654435761) >>> 24);
+    await assert.rejects(engine({ landmarkModel: random, landmarkSha256: '' }), /not a dlib shape predictor/);
+    await assert.rejects(engine({ landmarkModel: landmarkModel().subarray(0, 1 << 20), landmarkSha256: '' }), /truncated or corrupt/);
+    await assert.rejects(engine({ landmarkModel: landmarkModel().subarray(0, 1 << 20) }), /does not match the expected/);
+    await assert.rejects(engine({ faceModel: 'posecheck-face3d 2\n' }), /unsupported version/);
+    await assert.rejects(engine({ classifier: 'posecheck-classifier 1\nvariant nope\n' }), /classifier model, line 2/);
+    good();
+  });
+});
+
+test('1000 consecutive checks of one image leave the heap flat', () => {
+  const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+  // A 640-px-wide copy (nearest neighbour) keeps the test quick.
+  const w = 640, h = Math.round((height * w) / width);
+  const small = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const sx = Math.floor((x * width) / w), sy = Math.floor((y * height) / h);
+      small.set(rgba.subarray((sy * width + sx) * 4, (sy * width + sx) * 4 + 4), (y * w + x) * 4);
+    }
+  }
+  assert.equal(e.check(small, w, h).faces_found, 1);
+  const after10 = (() => { for (let i = 0; i < 10; i++) e.check(small, w, h); return e.heapBytes(); })();
+  for (let i = 0; i < 1000; i++) e.check(small, w, h);
+  assert.equal(e.heapBytes(), after10, `heap grew from ${after10} to ${e.heapBytes()} bytes`);
+});

@@ -1,0 +1,96 @@
+// The engine: the WebAssembly module with its models, as the worker (and the
+// Node tests) use it. Converts between JS values and the module's calls and
+// turns {ok:false} results into one PoseCheckError. No DOM, no postMessage.
+
+/** An error from the checker, with a machine-readable code (see README). */
+export class PoseCheckError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'PoseCheckError';
+    this.code = code;
+  }
+}
+
+/** Defaults of every option, in one place. */
+export const DEFAULT_OPTIONS = Object.freeze({
+  upsample: 0, // 0 as the paper; 1 finds faces down to ~40 px at 4x the cost
+  maxFaces: 16,
+  maxDetectionSide: 1600, // larger images are downscaled for detection only
+});
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+function unwrap(result) {
+  if (!result.ok) throw new PoseCheckError(result.code, result.message);
+  delete result.ok;
+  return result;
+}
+
+async function loadModule(moduleUrl, wasmBinary) {
+  if (isNode) {
+    // Emscripten 3.1.6's ES module uses CommonJS globals on Node.
+    const { createRequire } = await import('node:module');
+    const { fileURLToPath } = await import('node:url');
+    const path = await import('node:path');
+    globalThis.require ??= createRequire(import.meta.url);
+    globalThis.__dirname ??= path.dirname(fileURLToPath(moduleUrl));
+  }
+  const { default: create } = await import(moduleUrl);
+  return create(wasmBinary ? { wasmBinary } : {});
+}
+
+/**
+ * Creates an engine.
+ * @param {object} o
+ * @param {string} o.moduleUrl URL of posecheck.mjs (posecheck.wasm beside it)
+ * @param {Uint8Array} [o.wasmBinary] the .wasm bytes (required on Node)
+ * @param {Uint8Array} o.landmarkModel dlib 68-point shape predictor bytes
+ * @param {string} [o.landmarkSha256] expected SHA-256 ('' = do not pin)
+ * @param {string} o.faceModel 3D face model text (posecheck-face3d 1)
+ * @param {string} [o.classifier] classifier text ('' or absent: no P(fake))
+ */
+export async function createEngine(o) {
+  const module = await loadModule(o.moduleUrl, o.wasmBinary);
+  const analyzer = new module.Analyzer();
+  const put = (bytes) => {
+    const ptr = analyzer.inputBuffer(bytes.length);
+    if (ptr < 0) throw new PoseCheckError('image_too_large', `input of ${bytes.length} bytes is over the limit`);
+    module.HEAPU8.set(bytes, ptr); // the one copy into the heap
+  };
+  put(o.landmarkModel);
+  const models = unwrap(analyzer.load(o.landmarkModel.length, o.landmarkSha256 ?? '', o.faceModel, o.classifier ?? ''));
+
+  const withPixels = (fn) => (rgba, width, height, options = {}) => {
+    if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray)) {
+      throw new PoseCheckError('invalid_argument', 'pixels must be a Uint8Array or Uint8ClampedArray of RGBA bytes');
+    }
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+      throw new PoseCheckError('invalid_argument', `image size ${width}x${height} is not a positive whole size`);
+    }
+    if (rgba.length !== width * height * 4) {
+      throw new PoseCheckError('invalid_argument',
+        `pixel buffer holds ${rgba.length} bytes; ${width}x${height} RGBA needs ${width * height * 4}`);
+    }
+    put(rgba);
+    return unwrap(fn(width, height, { ...DEFAULT_OPTIONS, ...options }));
+  };
+
+  return {
+    models,
+    version: () => module.version(),
+    /** Checks RGBA pixels; returns the result object (fields as the CLI's JSON). */
+    check: withPixels((w, h, opt) => analyzer.check(w, h, opt)),
+    /** One check with per-stage times (ms), for benchmarks. */
+    profile: withPixels((w, h, opt) => analyzer.profile(w, h, opt)),
+    /** Pose and classifier stages on 68 given landmarks ([[x, y], ...] or 136 numbers). */
+    judgeLandmarks(landmarks, width, height) {
+      const flat = Array.isArray(landmarks[0]) ? landmarks.flat() : Array.from(landmarks);
+      return unwrap(analyzer.judgeLandmarks(flat, width, height)).face;
+    },
+    /** Bytes of WebAssembly memory (grows, never shrinks). */
+    heapBytes: () => module.HEAPU8.length,
+    close() {
+      analyzer.delete();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// Types of posecheck's JavaScript API (web/posecheck.js). Result fields are
+// those of the native CLI's JSON (README, "Result fields").
+
+export interface CheckOptions {
+  /** 0 (default, as the paper) or 1 to find faces down to ~40 px at 4x the cost. */
+  upsample?: 0 | 1 | 2;
+  /** At most this many faces are analysed (default 16). */
+  maxFaces?: number;
+  /** Longer image side above which detection runs on a downscaled copy (default 1600). */
+  maxDetectionSide?: number;
+}
+
+export declare const DEFAULT_OPTIONS: Readonly<Required<CheckOptions>>;
+
+export interface ModelOptions {
+  moduleUrl?: string;
+  wasmUrl?: string;
+  /** URL, or the bytes of a dlib 68-point shape predictor. */
+  landmarkModel?: string | Uint8Array | ArrayBuffer;
+  /** Expected SHA-256 of the landmark model ('' = do not pin). */
+  landmarkSha256?: string;
+  /** URL or text of a 3D face model (posecheck-face3d 1). */
+  faceModel?: string;
+  /** URL or text of a classifier (posecheck-classifier 1); '' for none. */
+  classifier?: string;
+  workerUrl?: string;
+}
+
+export declare const DEFAULT_MODELS: Readonly<Required<Omit<ModelOptions, 'workerUrl'>>>;
+
+export interface Pose {
+  ok: boolean;
+  failure?: string;
+  rotation_matrix?: number[];
+  rotation_vector?: number[];
+  translation?: number[];
+  rms_px?: number;
+  iterations?: number;
+  converged?: boolean;
+}
+
+export type Band = 'likely_real' | 'inconclusive' | 'likely_fake';
+
+export interface FaceResult {
+  box: { left: number; top: number; right: number; bottom: number };
+  detection_confidence: number;
+  landmarks: [number, number][];
+  pose_whole: Pose;
+  pose_central: Pose;
+  features: Record<'vec' | 'vec_t' | 'rvec' | 'rvec_t' | 'rmat' | 'rmat_t', number[]> | null;
+  cosine_distance: number | null;
+  rotation_difference_deg: number | null;
+  status: 'ok' | 'cannot_judge';
+  reason: string;
+  p_fake: number | null;
+  band: Band | null;
+}
+
+export interface ImageResult {
+  width: number;
+  height: number;
+  faces_found: number;
+  faces: FaceResult[];
+  score: number | null;
+  verdict: 'no_face' | 'not_scored' | 'cannot_judge' | Band;
+  band_low?: number;
+  band_high?: number;
+  timestamp_ms?: number;
+}
+
+export declare class PoseCheckError extends Error {
+  code: string;
+}
+
+export type ImageSource =
+  | ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | OffscreenCanvas
+  | { rgba: Uint8Array | Uint8ClampedArray; width: number; height: number };
+
+export declare class PoseChecker {
+  static create(options?: ModelOptions): Promise<PoseChecker>;
+  version(): string;
+  checkImage(source: ImageSource, options?: CheckOptions): Promise<ImageResult>;
+  /** Resolves null when the previous frame is still in flight (dropped). */
+  checkVideoFrame(source: ImageSource, timestampMs: number, options?: CheckOptions): Promise<ImageResult | null>;
+  close(): void;
+}

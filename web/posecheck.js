@@ -1,0 +1,127 @@
+// posecheck's JavaScript API, shaped like MediaPipe's tasks:
+//   const checker = await PoseChecker.create();            // default models
+//   const result = await checker.checkImage(imageElement);  // fields as the CLI's JSON
+//   const live = await checker.checkVideoFrame(video, performance.now()); // null if dropped
+//   checker.close();
+// All WebAssembly work runs in a Web Worker; pixels are transferred, not copied.
+import { PoseCheckError, DEFAULT_OPTIONS } from './engine.js';
+
+export { PoseCheckError, DEFAULT_OPTIONS };
+
+const here = (path) => new URL(path, import.meta.url).href;
+
+/** The default models, shipped in the package (see models/README.md). */
+export const DEFAULT_MODELS = Object.freeze({
+  moduleUrl: here('./dist/posecheck.mjs'),
+  wasmUrl: here('./dist/posecheck.wasm'),
+  landmarkModel: here('./dist/models/shape_predictor_68_face_landmarks.dat'),
+  landmarkSha256: 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f',
+  faceModel: here('./dist/models/face3d.txt'),
+  classifier: here('./dist/models/classifier.txt'),
+});
+
+export class PoseChecker {
+  #worker;
+  #nextId = 1;
+  #pending = new Map();
+  #version = '';
+  #frameInFlight = false;
+  #closed = false;
+
+  /**
+   * Loads the module and models in a new worker.
+   * @param {Partial<typeof DEFAULT_MODELS> & {workerUrl?: string}} [options]
+   *   URLs, or bytes (Uint8Array/ArrayBuffer) for the landmark model, text for the others.
+   */
+  static async create(options = {}) {
+    const checker = new PoseChecker();
+    const workerUrl = options.workerUrl ?? here('./worker.js');
+    checker.#worker = new Worker(workerUrl, { type: 'module' });
+    checker.#worker.onmessage = ({ data }) => checker.#settle(data);
+    checker.#worker.onerror = (e) => checker.#failAll(new PoseCheckError('internal', `worker failed: ${e.message}`));
+    const init = { ...DEFAULT_MODELS, ...options };
+    delete init.workerUrl;
+    const transfer = init.landmarkModel instanceof ArrayBuffer ? [init.landmarkModel] : [];
+    const { version } = await checker.#call({ type: 'init', options: init }, transfer);
+    checker.#version = version;
+    return checker;
+  }
+
+  /** The module's version and model format versions. */
+  version() {
+    return this.#version;
+  }
+
+  /**
+   * Checks a still image.
+   * @param {ImageData|ImageBitmap|HTMLImageElement|HTMLCanvasElement|HTMLVideoElement|OffscreenCanvas} source
+   * @param {Partial<typeof DEFAULT_OPTIONS>} [options]
+   */
+  async checkImage(source, options = {}) {
+    const message = await this.#pixelsMessage(source);
+    return this.#call({ type: 'check', options, ...message.data }, message.transfer);
+  }
+
+  /**
+   * Checks a video or webcam frame. Resolves null when a previous frame is
+   * still being analysed (the frame is dropped, not queued).
+   */
+  async checkVideoFrame(source, timestampMs, options = {}) {
+    if (this.#frameInFlight) return null;
+    this.#frameInFlight = true;
+    try {
+      const result = await this.checkImage(source, options);
+      return { ...result, timestamp_ms: timestampMs };
+    } finally {
+      this.#frameInFlight = false;
+    }
+  }
+
+  /** Stops the worker; pending calls are rejected. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#worker.terminate();
+    this.#failAll(new PoseCheckError('closed', 'the checker was closed'));
+  }
+
+  async #pixelsMessage(source) {
+    if (typeof ImageData !== 'undefined' && source instanceof ImageData) {
+      const rgba = new Uint8ClampedArray(source.data); // copy: the caller keeps its ImageData
+      return { data: { rgba: rgba.buffer, width: source.width, height: source.height }, transfer: [rgba.buffer] };
+    }
+    if (source && source.rgba && source.width && source.height) { // {rgba, width, height}
+      const rgba = new Uint8ClampedArray(source.rgba);
+      return { data: { rgba: rgba.buffer, width: source.width, height: source.height }, transfer: [rgba.buffer] };
+    }
+    let bitmap;
+    try {
+      bitmap = source instanceof ImageBitmap ? source : await createImageBitmap(source);
+    } catch (e) {
+      throw new PoseCheckError('image_decode', `cannot read pixels from this source: ${e.message}`);
+    }
+    return { data: { bitmap }, transfer: [bitmap] };
+  }
+
+  #call(message, transfer = []) {
+    if (this.#closed) return Promise.reject(new PoseCheckError('closed', 'the checker was closed'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  #settle({ id, result, error }) {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    if (error) pending.reject(new PoseCheckError(error.code, error.message));
+    else pending.resolve(result);
+  }
+
+  #failAll(error) {
+    for (const { reject } of this.#pending.values()) reject(error);
+    this.#pending.clear();
+  }
+}

@@ -1,0 +1,61 @@
+// The Web Worker that owns the WebAssembly module: all checking happens here,
+// so the page never blocks. Messages carry ids; pixels arrive as transferred
+// ImageBitmaps or RGBA buffers. Protocol: {id, type, ...} -> {id, result} | {id, error}.
+import { createEngine, PoseCheckError } from './engine.js';
+
+let engine = null;
+
+async function bytesOf(source, what) {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const response = await fetch(source);
+  if (!response.ok) throw new PoseCheckError('io', `could not load the ${what} from ${source} (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function textOf(source, what) {
+  if (source == null || source === '') return '';
+  if (typeof source === 'string' && !/^(https?:|blob:|data:|\.{0,2}\/)/.test(source)) return source; // inline text
+  return new TextDecoder().decode(await bytesOf(source, what));
+}
+
+function pixelsOf(msg) {
+  if (msg.bitmap) {
+    const { width, height } = msg.bitmap;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(msg.bitmap, 0, 0);
+    msg.bitmap.close();
+    return { rgba: ctx.getImageData(0, 0, width, height).data, width, height };
+  }
+  return { rgba: new Uint8ClampedArray(msg.rgba), width: msg.width, height: msg.height };
+}
+
+const handlers = {
+  async init({ options }) {
+    const [wasmBinary, landmarkModel, faceModel, classifier] = await Promise.all([
+      bytesOf(options.wasmUrl, 'WebAssembly module'),
+      bytesOf(options.landmarkModel, 'landmark model'),
+      textOf(options.faceModel, '3D face model'),
+      textOf(options.classifier, 'classifier'),
+    ]);
+    engine = await createEngine({
+      moduleUrl: options.moduleUrl, wasmBinary, landmarkModel, landmarkSha256: options.landmarkSha256, faceModel, classifier,
+    });
+    return { models: engine.models, version: engine.version() };
+  },
+  check(msg) {
+    if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
+    const { rgba, width, height } = pixelsOf(msg);
+    return engine.check(rgba, width, height, msg.options);
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  try {
+    const result = await handlers[data.type](data);
+    self.postMessage({ id: data.id, result });
+  } catch (e) {
+    self.postMessage({ id: data.id, error: { code: e.code ?? 'internal', message: e.message ?? String(e) } });
+  }
+};
