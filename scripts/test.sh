@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): installs and builds what is missing, then
-# runs the native tests (ctest: core unit tests, fidelity tests, CLI tests).
+# runs the native tests (ctest: core units, fidelity, CLI) and the tests of
+# the built WebAssembly module and npm package in Node.
 # Tests that need ../shared/data skip with a message when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-npm install --no-audit --no-fund --loglevel=error >/dev/null
-cd build
-ctest --output-on-failure -j2 --timeout 600
+(cd build && ctest --output-on-failure -j2 --timeout 900)
+node --test --test-concurrency=1 tests/node/

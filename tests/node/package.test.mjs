@@ -1,0 +1,36 @@
+// The npm package: what `npm pack` would ship, and that its entry points load.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { root } from './helpers.mjs';
+
+test('the package ships the API, types, module and default models', () => {
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8' }));
+  const files = new Set(pack.files.map((f) => f.path));
+  for (const f of ['web/posecheck.js', 'web/engine.js', 'web/worker.js', 'web/posecheck.d.ts', 'web/dist/posecheck.mjs',
+    'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/face3d.txt', 'models/face3d.txt']) {
+    assert.ok(files.has(f), `package lacks ${f}`);
+  }
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.equal(pkg.exports['.'].types, './web/posecheck.d.ts');
+});
+
+test('the public entry point imports in Node and exposes the API', async () => {
+  const api = await import(join(root, 'web/posecheck.js'));
+  assert.equal(typeof api.PoseChecker.create, 'function');
+  assert.equal(api.DEFAULT_OPTIONS.upsample, 0);
+  assert.match(api.DEFAULT_MODELS.landmarkSha256, /^[0-9a-f]{64}$/);
+  // Every default model URL points inside the package, never to another host.
+  for (const [k, v] of Object.entries(api.DEFAULT_MODELS)) if (k !== 'landmarkSha256') assert.match(v, /^file:/, k);
+});
+
+test('no dynamic code: the module and API run under an MV3 extension CSP', () => {
+  // Manifest V3 extension pages allow 'wasm-unsafe-eval' but never eval or
+  // new Function; the module is built with -sDYNAMIC_EXECUTION=0.
+  for (const f of ['web/dist/posecheck.mjs', 'web/engine.js', 'web/worker.js', 'web/posecheck.js']) {
+    const code = readFileSync(join(root, f), 'utf8');
+    assert.doesNotMatch(code, /new Function\s*\(|[^\w.]eval\s*\(/, f);
+  }
+});
