@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The main job (`npm start`): builds what is missing, then checks the bundled
-# example photos with the native CLI and prints a short verdict per face.
+# The main job (`npm start`): builds what is missing, then serves the checker
+# page with the default models on http://localhost:8080/ (PORT overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >&2
-npm install --no-audit --no-fund --loglevel=error >/dev/null
-node scripts/summarise.mjs
+exec node scripts/serve.mjs --port "${PORT:-8080}"

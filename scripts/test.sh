@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): installs and builds what is missing, then
-# runs the native tests (ctest: core units, fidelity, CLI) and the tests of
-# the built WebAssembly module and npm package in Node.
+# runs the native tests (ctest: core units, fidelity, CLI), the tests of the
+# built WebAssembly module and npm package in Node, and the page in Chromium.
 # Tests that need ../shared/data skip with a message when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh
+bash scripts/build.sh --browser
 (cd build && ctest --output-on-failure -j2 --timeout 900)
-node --test --test-concurrency=1 tests/node/
+node --test --test-concurrency=1 tests/node/ tests/browser/

@@ -1,0 +1,81 @@
+// The compact landmark model format, "PCLM" v1: dlib's 68-point shape
+// predictor with its leaf values quantised, about a tenth of dlib's .dat.
+// Internal to core/ (the loader behind LandmarkModel::from_bytes) and to the
+// `posecheck compact-model` converter.
+//
+// Layout (all little-endian; floats IEEE-754 binary32):
+//   header, 80 bytes:
+//     0  "PCLM"                    8  u32 header_size = 80
+//     4  u32 version = 1          12  u32 num_parts P (1..255)
+//    16  u32 num_cascades C (1..64)
+//    20  u32 trees_per_cascade T (1..10000)
+//    24  u32 tree_depth D (1..10): S = 2^D - 1 splits, L = 2^D leaves per tree
+//    28  u32 feature_pool_size F (1..65535)
+//    32  u32 leaf_bits B (2..8 quantised, or 32 = float32 leaves)
+//    36  u32 flags = 0
+//    40  u64 payload_size (= file size - 80, and = the size the counts imply)
+//    48  u8[32] SHA-256 of the payload
+//   payload:
+//     initial_shape  f32 x 2P
+//     per cascade:
+//       pixel_coords f32 x 2F   reference pixels in initial-shape space (dlib
+//                               re-derives anchor index + delta from them)
+//       coord_weight f32 x 2P   per-coordinate scale of the quantised leaves
+//       split_idx1   u16 x T*S  feature pixel indices (< F), trees in order,
+//       split_idx2   u16 x T*S    nodes in dlib's breadth-first order
+//       split_thresh i8  x T*S  floor(dlib threshold); rebuilt as t + 0.5,
+//                               exact because pixel differences are integers
+//       leaf_scale   f32 x T*L  (B = 32: absent)
+//       leaf_values  ceil(T*L*2P*B/8) bytes: B-bit codes u, LSB first, value
+//                    = (u - 2^(B-1)) * leaf_scale * coord_weight[j]
+//                    (B = 32: f32 x T*L*2P)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <dlib/image_processing/shape_predictor.h>
+
+namespace posecheck {
+
+constexpr const char* kCompactLandmarkFormat = "posecheck-compact-v1";
+
+// True when the bytes start with the compact format's magic "PCLM".
+bool is_compact_landmark_model(const std::uint8_t* data, std::size_t size);
+
+// Requires: bytes of a PCLM file (any version; only v1 is accepted).
+// Ensures: the dequantised predictor; every count and index is checked
+//   against the header and the file size before use, so truncated, corrupt
+//   or hostile bytes throw Error kModelFormat (saying what was wrong), never
+//   crash or allocate more than the file's size implies.
+dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size);
+
+// A named quantisation level of the converter.
+struct CompactLevel {
+  std::string name;
+  int leaf_bits;         // 2..8, or 32 for float32 leaves
+  bool coord_weights;    // per-coordinate leaf scales (else all 1)
+  std::string note;
+};
+const std::vector<CompactLevel>& compact_levels();
+// The level `posecheck compact-model` uses by default and the build ships.
+const char* default_compact_level();
+
+// Requires: bytes of a dlib shape_predictor .dat (version 1, trees of one
+//   depth) — the converter's input is trusted like any dlib file, but its
+//   structure is still checked; level one of compact_levels().
+// Ensures: the PCLM v1 bytes, deterministic for given input and level.
+std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,
+                                                        const std::string& level);
+
+// As above, from the parts of a predictor (tests build tiny ones). anchor_idx
+// and deltas as in dlib's serialisation.
+std::vector<std::uint8_t> encode_compact_landmark_model(
+    const dlib::matrix<float, 0, 1>& initial_shape,
+    const std::vector<std::vector<dlib::impl::regression_tree>>& forests,
+    const std::vector<std::vector<unsigned long>>& anchor_idx,
+    const std::vector<std::vector<dlib::vector<float, 2>>>& deltas, const std::string& level);
+
+}  // namespace posecheck

@@ -1,0 +1,28 @@
+// Browser-test fixtures, generated (never committed): a face photo from the
+// face-api npm package, a face-free image, a corrupt file, a WebM clip and a
+// Y4M stream for Chromium's fake webcam, made with ffmpeg.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoDir, root } from '../node/helpers.mjs';
+
+export const fixtureDir = join(root, 'build', 'browser-fixtures');
+export const artifactDir = join(root, 'build', 'test-artifacts');
+
+const ffmpeg = (...args) => execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
+
+export function makeFixtures() {
+  mkdirSync(fixtureDir, { recursive: true });
+  mkdirSync(artifactDir, { recursive: true });
+  const face = join(fixtureDir, 'face.jpg');
+  ffmpeg('-i', join(demoDir, 'sample2.jpg'), '-vf', 'scale=960:-2', '-q:v', '3', face);
+  copyFileSync(join(demoDir, 'sample3.jpg'), join(fixtureDir, 'group.jpg'));
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', join(fixtureDir, 'noface.png'));
+  const jpeg = readFileSync(face);
+  writeFileSync(join(fixtureDir, 'corrupt.jpg'), Buffer.concat([jpeg.subarray(0, 600), Buffer.alloc(4000, 0x5a)]));
+  writeFileSync(join(fixtureDir, 'notes.jpg'), 'not an image at all\n');
+  ffmpeg('-loop', '1', '-framerate', '5', '-t', '2', '-i', face, '-vf', 'scale=640:-2', '-c:v', 'libvpx', '-b:v', '1M',
+    '-pix_fmt', 'yuv420p', join(fixtureDir, 'clip.webm'));
+  ffmpeg('-loop', '1', '-framerate', '10', '-t', '4', '-i', face, '-vf', 'scale=640:480,format=yuv420p', join(fixtureDir, 'webcam.y4m'));
+  return fixtureDir;
+}

@@ -1,0 +1,156 @@
+// The checker page in real Chromium: drop and pick files, a video clip, the
+// fake webcam, offline reload; no request leaves the page's origin and none
+// carries a body. Screenshots go to build/test-artifacts/.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startServer } from '../../scripts/serve.mjs';
+import { CHROMIUM, launch, watchRequests } from './browser.mjs';
+import { artifactDir, makeFixtures } from './fixtures.mjs';
+
+const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)`;
+
+describe('checker page', { skip }, () => {
+  let server, origin, browser, context, page, watch, fixtures;
+
+  before(async () => {
+    fixtures = makeFixtures();
+    server = await startServer({ port: 0 });
+    origin = `http://localhost:${server.address().port}`;
+    browser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${join(fixtures, 'webcam.y4m')}`]);
+    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await context.grantPermissions(['camera'], { origin });
+    watch = watchRequests(context);
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.textContent('#load-status'));
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function dropFiles(names) {
+    const files = names.map((n) => ({ name: n, data: readFileSync(join(fixtures, n)).toString('base64') }));
+    await page.evaluate((list) => {
+      const dt = new DataTransfer();
+      for (const { name, data } of list) {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const type = name.endsWith('.webm') ? 'video/webm' : name.endsWith('.png') ? 'image/png' : 'image/jpeg';
+        dt.items.add(new File([bytes], name, { type }));
+      }
+      document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+    }, files);
+  }
+
+  const card = (name) => page.locator('article.card', { has: page.locator('h2.name', { hasText: name }) }).first();
+  const settled = (name, timeout = 120000) =>
+    page.waitForFunction((n) => [...document.querySelectorAll('article.card')].some((c) =>
+      c.querySelector('h2.name').textContent === n && c.dataset.verdict && c.dataset.verdict !== 'pending'), name, { timeout });
+
+  test('a dropped photo with a face gets a verdict and a drawn overlay', async () => {
+    await dropFiles(['face.jpg']);
+    await settled('face.jpg');
+    const c = card('face.jpg');
+    const verdict = await c.getAttribute('data-verdict');
+    assert.ok(['likely_real', 'inconclusive', 'likely_fake', 'not_scored', 'cannot_judge'].includes(verdict), verdict);
+    assert.match(await c.locator('.faces').textContent(), /Face 1:/);
+    // The overlay drew in the landmark colours: count orange and blue pixels.
+    const coloured = await c.locator('canvas.view').evaluate((cv) => {
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      let orange = 0, blue = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 240 && d[i + 1] > 120 && d[i + 1] < 160 && d[i + 2] < 50) orange++;
+        if (d[i] < 70 && d[i + 1] > 180 && d[i + 2] > 240) blue++;
+      }
+      return { orange, blue, w: cv.width };
+    });
+    assert.equal(coloured.w, 960);
+    assert.ok(coloured.orange > 20 && coloured.blue > 20, JSON.stringify(coloured));
+    await c.screenshot({ path: join(artifactDir, 'page-photo.png') });
+  });
+
+  test('a photo without a face says so', async () => {
+    await dropFiles(['noface.png']);
+    await settled('noface.png');
+    assert.equal(await card('noface.png').getAttribute('data-verdict'), 'no_face');
+    assert.match(await card('noface.png').locator('.verdict').textContent(), /No face found/);
+  });
+
+  test('corrupt files get an error card while the other files still finish', async () => {
+    await page.setInputFiles('#file-input', ['corrupt.jpg', 'notes.jpg', 'group.jpg'].map((n) => join(fixtures, n)));
+    await settled('group.jpg');
+    for (const n of ['corrupt.jpg', 'notes.jpg']) {
+      assert.equal(await card(n).getAttribute('data-verdict'), 'error', n);
+      assert.match(await card(n).locator('.error').textContent(), /not an image|cannot|corrupt/i);
+    }
+    assert.notEqual(await card('group.jpg').getAttribute('data-verdict'), 'error');
+    assert.ok((await card('group.jpg').locator('.faces li').count()) >= 2);
+    await page.screenshot({ path: join(artifactDir, 'page-several-files.png'), fullPage: true });
+  });
+
+  test('a WebM clip gets a timeline and a video verdict', async () => {
+    await dropFiles(['clip.webm']);
+    await settled('clip.webm', 240000);
+    const c = card('clip.webm');
+    assert.ok(Number(await c.getAttribute('data-frames')) >= 3);
+    assert.notEqual(await c.getAttribute('data-verdict'), 'error');
+    const drawn = await c.locator('canvas.score-timeline').evaluate((cv) => {
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert.ok(drawn > 0, 'score timeline is blank');
+    await c.screenshot({ path: join(artifactDir, 'page-video.png') });
+  });
+
+  test('the webcam (Chromium fake device) gives live results', async () => {
+    await page.click('#webcam-toggle');
+    await page.waitForFunction(() => Number(document.body.dataset.webcamFrames ?? 0) >= 5, null, { timeout: 120000 });
+    assert.match(await page.textContent('#webcam-status'), /face\(s\).*frames\/s/);
+    await page.locator('#webcam').screenshot({ path: join(artifactDir, 'page-webcam.png') });
+    await page.click('#webcam-toggle');
+  });
+
+  test('exports JSON and CSV of all results', async () => {
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    assert.ok(data.results.length >= 5);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    assert.match(readFileSync(await csv.path(), 'utf8'), /^file,type,time_s,face,status/);
+  });
+
+  test('reloading offline still works (service worker cache)', async () => {
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120000 });
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.textContent('#load-status'));
+    await dropFiles(['face.jpg']);
+    await page.waitForFunction(() => [...document.querySelectorAll('article.card')].length === 1 &&
+      document.querySelector('article.card').dataset.verdict !== 'pending', null, { timeout: 120000 });
+    await context.setOffline(false);
+  });
+
+  test('no request left the page origin and none carried a body', () => {
+    assert.deepEqual(watch.foreign([origin]).map((r) => r.url), []);
+    assert.deepEqual(watch.withBody().map((r) => `${r.method} ${r.url}`), []);
+    assert.ok(watch.requests.length > 5);
+  });
+
+  test('the page is served with a CSP that allows only its own origin', async () => {
+    const response = await page.request.get(`${origin}/`);
+    const csp = response.headers()['content-security-policy'];
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /connect-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'|\*/);
+  });
+});

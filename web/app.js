@@ -1,0 +1,392 @@
+// The checker page: drag-and-drop images and videos, webcam, explanation,
+// export. All checking runs in the worker behind PoseChecker; this file only
+// handles the page. Nothing leaves the tab.
+import { DEFAULT_MODELS, PoseChecker } from './posecheck.js';
+import { drawOverlay, faceBand, WORDING } from './overlay.js';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
+const state = { checker: null, records: [], webcam: null };
+
+// ---------------------------------------------------------------- loading
+
+async function fetchWithProgress(url, onBytes) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url.split('/').pop()} (HTTP ${response.status})`);
+  const total = Number(response.headers.get('Content-Length')) || 0;
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onBytes(received, total);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const c of chunks) { bytes.set(c, offset); offset += c.length; }
+  return bytes;
+}
+
+// A model that may be absent (the classifier, before one is trained): '' then.
+async function optionalText(url) {
+  try {
+    const response = await fetch(url);
+    return response.ok ? response.text() : '';
+  } catch {
+    return ''; // offline and never cached because it did not exist
+  }
+}
+
+async function load() {
+  const bar = $('#load-progress'), status = $('#load-status');
+  const started = performance.now();
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').catch(() => {});
+  try {
+    const landmarks = await fetchWithProgress(DEFAULT_MODELS.landmarkModel, (got, total) => {
+      if (total) bar.value = (0.9 * got) / total;
+      status.textContent = `${(got / 1e6).toFixed(1)} MB${total ? ` of ${(total / 1e6).toFixed(1)} MB` : ''}`;
+    });
+    status.textContent = 'Starting the checker…';
+    const [faceModel, classifier] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel), optionalText(DEFAULT_MODELS.classifier)]);
+    state.checker = await PoseChecker.create({ landmarkModel: landmarks.buffer, faceModel, classifier });
+    bar.value = 1;
+    document.body.dataset.ready = 'true';
+    document.body.dataset.coldStartMs = String(Math.round(performance.now() - started));
+    $('#loading').hidden = true;
+    $('#input').hidden = false;
+    if (!classifier) status.textContent = 'No classifier model: faces get poses but no probability.';
+  } catch (e) {
+    status.textContent = `The checker could not start: ${e.message}`;
+    document.body.dataset.ready = 'error';
+  }
+}
+
+// ---------------------------------------------------------------- cards
+
+function options() {
+  return { upsample: $('#upsample').checked ? 1 : 0 };
+}
+
+function newCard(name) {
+  const card = $('#card-template').content.firstElementChild.cloneNode(true);
+  $('.name', card).textContent = name;
+  $('#results').prepend(card);
+  return card;
+}
+
+function setVerdict(card, verdict, score) {
+  const el = $('.verdict', card);
+  el.className = `verdict ${verdict}`;
+  el.textContent = WORDING[verdict] + (score !== null && score !== undefined ? ` · P(fake) ${(score * 100).toFixed(0)}%` : '');
+  card.dataset.verdict = verdict;
+}
+
+function showError(card, message) {
+  const el = $('.error', card);
+  el.hidden = false;
+  el.textContent = message;
+  card.dataset.verdict = 'error';
+  $('.media', card).hidden = true;
+  $('.card-actions', card).hidden = true;
+}
+
+const fmt = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
+
+function describeFaces(card, result) {
+  const list = $('.faces', card);
+  list.textContent = '';
+  result.faces.forEach((face, i) => {
+    const li = document.createElement('li');
+    const band = faceBand(face);
+    const head = document.createElement('span');
+    head.textContent = `Face ${i + 1}: ${WORDING[band]}` +
+      (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
+      (face.status !== 'ok' ? ` — ${face.reason}` : '');
+    li.append(head);
+    if (face.features) {
+      const t = face.features.rmat_t.slice(9);
+      const details = document.createElement('details');
+      details.innerHTML = '<summary>The numbers behind it</summary>';
+      const p = document.createElement('p');
+      p.textContent = `Angle between the two head poses: ${fmt(face.rotation_difference_deg, 2)}°. ` +
+        `Translation difference: ${fmt(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fmt(face.cosine_distance, 5)}. ` +
+        `Reprojection error: whole face ${fmt(face.pose_whole.rms_px, 2)} px, central face ${fmt(face.pose_central.rms_px, 2)} px.`;
+      details.append(p);
+      li.append(details);
+    }
+    list.append(li);
+  });
+  if (result.faces_found > result.faces.length) {
+    const li = document.createElement('li');
+    li.textContent = `${result.faces_found - result.faces.length} more faces were found but not analysed.`;
+    list.append(li);
+  }
+}
+
+function drawResult(canvas, source, result) {
+  canvas.width = result.width;
+  canvas.height = result.height;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(source, 0, 0, result.width, result.height);
+  drawOverlay(ctx, result);
+}
+
+// ---------------------------------------------------------------- images
+
+async function checkImageFile(file, card) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    showError(card, 'This file is not an image this browser can read (it may be corrupt or of an unsupported type).');
+    state.records.push({ file: file.name, type: 'image', error: 'unreadable image' });
+    return;
+  }
+  const canvas = $('.view', card);
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.getContext('2d').drawImage(bitmap, 0, 0);
+  try {
+    const result = await state.checker.checkImage(bitmap, options()); // the bitmap moves to the worker
+    drawOverlay(canvas.getContext('2d'), result);
+    setVerdict(card, result.verdict, result.score);
+    describeFaces(card, result);
+    state.records.push({ file: file.name, type: 'image', ...result });
+  } catch (e) {
+    showError(card, e.message);
+    state.records.push({ file: file.name, type: 'image', error: e.message });
+  }
+}
+
+// ---------------------------------------------------------------- videos
+
+function waitFor(target, event, timeoutMs = 15000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
+    target.addEventListener(event, () => { clearTimeout(timer); resolve(); }, { once: true });
+    target.addEventListener('error', () => { clearTimeout(timer); reject(new Error('this video cannot be decoded by the browser')); }, { once: true });
+  });
+}
+
+function plotTimeline(canvas, frames, key, max, color, duration) {
+  const w = (canvas.width = canvas.clientWidth || 600), h = canvas.height;
+  const ctx = canvas.getContext('2d');
+  ctx.clearRect(0, 0, w, h);
+  ctx.fillStyle = color;
+  for (const f of frames) {
+    const v = f[key];
+    const x = (f.time / Math.max(duration, 1e-6)) * (w - 4) + 2;
+    if (v === null || v === undefined) { ctx.fillStyle = '#bbb'; ctx.fillRect(x - 1, h - 3, 3, 3); ctx.fillStyle = color; continue; }
+    const y = h - 2 - (Math.min(v, max) / max) * (h - 6);
+    ctx.fillRect(x - 2, y - 2, 4, 4);
+  }
+}
+
+async function checkVideoFile(file, card) {
+  const url = URL.createObjectURL(file);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.src = url;
+  const ui = $('.video-ui', card);
+  try {
+    await waitFor(video, 'loadeddata');
+  } catch (e) {
+    URL.revokeObjectURL(url);
+    showError(card, `This video cannot be read: ${e.message}.`);
+    state.records.push({ file: file.name, type: 'video', error: e.message });
+    return;
+  }
+  ui.hidden = false;
+  const fps = Math.max(0.5, Number($('#fps').value) || 2);
+  const duration = Number.isFinite(video.duration) ? video.duration : 0;
+  const times = [];
+  for (let t = 0; t <= duration + 1e-9; t += 1 / fps) times.push(Math.min(t, Math.max(0, duration - 0.001)));
+  const canvas = $('.view', card);
+  const work = document.createElement('canvas');
+  work.width = video.videoWidth;
+  work.height = video.videoHeight;
+  const frames = [];
+  let cancelled = false;
+  $('.cancel', card).onclick = () => { cancelled = true; };
+  const progress = $('.video-progress', card);
+  for (const [i, t] of times.entries()) {
+    if (cancelled) break;
+    video.currentTime = t;
+    await waitFor(video, 'seeked').catch(() => {});
+    work.getContext('2d').drawImage(video, 0, 0);
+    try {
+      const result = await state.checker.checkImage(work, options());
+      const rot = result.faces.map((f) => f.rotation_difference_deg).filter((x) => x !== null);
+      frames.push({ time: t, score: result.score, pose_difference_deg: rot.length ? Math.max(...rot) : null, result });
+      drawResult(canvas, work, result);
+    } catch (e) {
+      frames.push({ time: t, score: null, pose_difference_deg: null, error: e.message });
+    }
+    progress.value = (i + 1) / times.length;
+    plotTimeline($('.score-timeline', card), frames, 'score', 1, '#d7263d', duration);
+    plotTimeline($('.pose-timeline', card), frames, 'pose_difference_deg', 20, '#2e7df6', duration);
+  }
+  $('.cancel', card).disabled = true;
+  const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
+  const score = scored.length ? scored.reduce((a, f) => a + f.score, 0) / scored.length : null;
+  const anyFace = frames.some((f) => f.result && f.result.faces_found > 0);
+  const band = (s) => (s < frames.find((f) => f.result)?.result.band_low ? 'likely_real' :
+    s >= frames.find((f) => f.result)?.result.band_high ? 'likely_fake' : 'inconclusive');
+  const verdict = !anyFace ? 'no_face' : score === null ? (frames.some((f) => f.result?.verdict === 'not_scored') ? 'not_scored' : 'cannot_judge') : band(score);
+  setVerdict(card, verdict, score);
+  card.dataset.frames = String(frames.length);
+  if (cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Cancelled after ${frames.length} of ${times.length} frames; the verdict covers those.`;
+  // Click a timeline to see that frame with its overlay.
+  const seek = async (event) => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const t = ((event.clientX - rect.left) / rect.width) * duration;
+    const nearest = frames.reduce((a, f) => (Math.abs(f.time - t) < Math.abs(a.time - t) ? f : a), frames[0]);
+    video.currentTime = nearest.time;
+    await waitFor(video, 'seeked').catch(() => {});
+    work.getContext('2d').drawImage(video, 0, 0);
+    if (nearest.result) { drawResult(canvas, work, nearest.result); describeFaces(card, nearest.result); }
+  };
+  $('.score-timeline', card).onclick = seek;
+  $('.pose-timeline', card).onclick = seek;
+  // The most suspicious frames as thumbnails.
+  const box = $('.suspicious', card);
+  for (const f of [...scored].sort((a, b) => b.score - a.score).slice(0, 3)) {
+    video.currentTime = f.time;
+    await waitFor(video, 'seeked').catch(() => {});
+    const thumb = document.createElement('canvas');
+    drawResult(thumb, video, f.result);
+    const small = document.createElement('canvas');
+    small.height = 72;
+    small.width = Math.round((72 * thumb.width) / thumb.height);
+    small.getContext('2d').drawImage(thumb, 0, 0, small.width, small.height);
+    const fig = document.createElement('figure');
+    const img = document.createElement('img');
+    img.src = small.toDataURL('image/png');
+    img.alt = `frame at ${f.time.toFixed(1)} s`;
+    img.onclick = () => { drawResult(canvas, thumb, f.result); describeFaces(card, f.result); };
+    fig.append(img, Object.assign(document.createElement('figcaption'), { textContent: `${f.time.toFixed(1)} s · ${(f.score * 100).toFixed(0)}%` }));
+    box.append(fig);
+  }
+  const last = frames.filter((f) => f.result).pop();
+  if (last) describeFaces(card, last.result);
+  state.records.push({ file: file.name, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
+    frames_scored: scored.length, score, verdict, frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
+  URL.revokeObjectURL(url);
+}
+
+// ---------------------------------------------------------------- files
+
+let queue = Promise.resolve();
+function handleFiles(files) {
+  for (const file of files) {
+    const card = newCard(file.name);
+    card.dataset.verdict = 'pending';
+    $('.export-png', card).onclick = () => savePng($('.view', card), file.name);
+    const isVideo = file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
+    queue = queue.then(() => (isVideo ? checkVideoFile(file, card) : checkImageFile(file, card)))
+      .catch((e) => showError(card, e.message));
+  }
+}
+
+// ---------------------------------------------------------------- webcam
+
+async function toggleWebcam() {
+  const button = $('#webcam-toggle');
+  if (state.webcam) {
+    state.webcam.stop();
+    state.webcam = null;
+    button.textContent = 'Start webcam';
+    $('#webcam').hidden = true;
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+  } catch (e) {
+    $('#webcam').hidden = false;
+    $('#webcam-status').textContent = `The webcam is not available: ${e.message}`;
+    return;
+  }
+  const video = $('#webcam-video'), overlay = $('#webcam-overlay'), status = $('#webcam-status');
+  video.srcObject = stream;
+  await video.play();
+  $('#webcam').hidden = false;
+  button.textContent = 'Stop webcam';
+  const recent = [];
+  let running = true, done = 0, since = performance.now(), fps = 0;
+  const loop = async () => {
+    if (!running) return;
+    requestAnimationFrame(loop);
+    if (!video.videoWidth) return;
+    const result = await state.checker.checkVideoFrame(video, performance.now(), options());
+    if (!result || !running) return; // dropped: the previous frame is still in flight
+    done++;
+    const now = performance.now();
+    if (now - since > 1000) { fps = (1000 * done) / (now - since); done = 0; since = now; }
+    overlay.width = result.width;
+    overlay.height = result.height;
+    const ctx = overlay.getContext('2d');
+    ctx.clearRect(0, 0, overlay.width, overlay.height);
+    drawOverlay(ctx, result);
+    if (result.score !== null) recent.push(result.score);
+    if (recent.length > 30) recent.shift();
+    const rolling = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
+    status.textContent = `${result.faces_found} face(s) · ${WORDING[result.verdict]} · rolling P(fake) ${rolling === null ? '–' : `${(rolling * 100).toFixed(0)}%`} · ${fps.toFixed(1)} frames/s`;
+    document.body.dataset.webcamFrames = String(Number(document.body.dataset.webcamFrames ?? 0) + 1);
+  };
+  requestAnimationFrame(loop);
+  state.webcam = { stop() { running = false; stream.getTracks().forEach((t) => t.stop()); video.srcObject = null; } };
+}
+
+// ---------------------------------------------------------------- export
+
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function savePng(canvas, name) {
+  canvas.toBlob((blob) => download(`${name.replace(/\.[^.]*$/, '')}-posecheck.png`, blob), 'image/png');
+}
+
+function csvRows() {
+  const rows = [['file', 'type', 'time_s', 'face', 'status', 'reason', 'p_fake', 'band', 'rotation_difference_deg', 'cosine_distance', 'verdict', 'score']];
+  const faceRows = (file, type, time, r) => {
+    if (r.error) { rows.push([file, type, time, '', 'error', r.error, '', '', '', '', '', '']); return; }
+    if (!r.faces.length) rows.push([file, type, time, '', 'no_face', '', '', '', '', '', r.verdict, '']);
+    r.faces.forEach((f, i) => rows.push([file, type, time, i + 1, f.status, f.reason, f.p_fake ?? '', f.band ?? '',
+      f.rotation_difference_deg ?? '', f.cosine_distance ?? '', r.verdict, r.score ?? '']));
+  };
+  for (const rec of state.records) {
+    if (rec.type === 'video' && rec.frames) rec.frames.forEach((f) => faceRows(rec.file, 'video', f.time_s, f));
+    else faceRows(rec.file, rec.type, '', rec);
+  }
+  const cell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- wiring
+
+function wire() {
+  const drop = $('#dropzone');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); handleFiles([...e.dataTransfer.files]); });
+  drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') $('#file-input').click(); });
+  $('#file-input').addEventListener('change', (e) => { handleFiles([...e.target.files]); e.target.value = ''; });
+  $('#webcam-toggle').addEventListener('click', toggleWebcam);
+  $('#export-json').addEventListener('click', () => download('posecheck-results.json',
+    new Blob([JSON.stringify({ version: state.checker?.version(), results: state.records }, null, 1)], { type: 'application/json' })));
+  $('#export-csv').addEventListener('click', () => download('posecheck-results.csv', new Blob([csvRows()], { type: 'text/csv' })));
+  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; });
+}
+
+wire();
+load();

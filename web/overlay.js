@@ -1,0 +1,96 @@
+// Drawing the explanation: face boxes, the central landmarks (the region a
+// face swap replaces) and the outer ones in two colours, and both head poses
+// as projected 3D axes, so the disagreement is visible. Shared by the page
+// and the extension. Pure canvas 2D; no state.
+
+export const COLORS = Object.freeze({
+  central: '#ff8c1a', // landmarks 18-36, 49, 55 and the central-face pose
+  outer: '#2ec4ff', // the other landmarks; the whole-face pose
+  box: { likely_real: '#2e9e4f', inconclusive: '#d4a106', likely_fake: '#d7263d', cannot_judge: '#8a8a8a', not_scored: '#6b7280' },
+});
+
+/** 0-based indices of the paper's central face: points 18-36, 49, 55. */
+export const CENTRAL = new Set([...Array.from({ length: 19 }, (_, i) => 17 + i), 48, 54]);
+
+/** Projects a camera-frame point (mm) with the paper's camera (f = width, centre = middle). */
+export function project(p, width, height) {
+  return [(width * p[0]) / p[2] + width / 2, (width * p[1]) / p[2] + height / 2];
+}
+
+/** The endpoints of a pose's axes: origin and x, y, z tips, in image pixels. */
+export function poseAxes(pose, width, height, lengthMm = 60) {
+  const R = pose.rotation_matrix, t = pose.translation;
+  const at = (v) => [t[0] + R[0] * v[0] + R[1] * v[1] + R[2] * v[2], t[1] + R[3] * v[0] + R[4] * v[1] + R[5] * v[2],
+    t[2] + R[6] * v[0] + R[7] * v[1] + R[8] * v[2]];
+  // The model's z axis points to the back of the head: draw -z, the facing direction.
+  return {
+    origin: project(at([0, 0, 0]), width, height),
+    tips: [[lengthMm, 0, 0], [0, lengthMm, 0], [0, 0, -lengthMm]].map((v) => project(at(v), width, height)),
+  };
+}
+
+/** A face's evidence word: a band, cannot_judge, or not_scored (no classifier). */
+export function faceBand(face) {
+  if (face.status !== 'ok') return 'cannot_judge';
+  return face.band ?? 'not_scored';
+}
+
+/**
+ * Draws the overlay of one result onto a canvas context whose size is the
+ * image's size (or scaled: `scale` maps image pixels to canvas pixels).
+ */
+export function drawOverlay(ctx, result, { scale = 1, labels = true } = {}) {
+  const px = Math.max(1, Math.min(result.width, result.height) / 400) * scale;
+  ctx.save();
+  ctx.lineCap = 'round';
+  for (const [index, face] of result.faces.entries()) {
+    const band = faceBand(face);
+    const b = face.box;
+    ctx.strokeStyle = COLORS.box[band];
+    ctx.lineWidth = 2 * px;
+    ctx.setLineDash([]);
+    ctx.strokeRect(b.left * scale, b.top * scale, (b.right - b.left) * scale, (b.bottom - b.top) * scale);
+    face.landmarks.forEach(([x, y], i) => {
+      ctx.fillStyle = CENTRAL.has(i) ? COLORS.central : COLORS.outer;
+      ctx.beginPath();
+      ctx.arc(x * scale, y * scale, 1.8 * px, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    const poses = [[face.pose_whole, COLORS.outer, []], [face.pose_central, COLORS.central, [6 * px, 4 * px]]];
+    for (const [pose, color, dash] of poses) {
+      if (!pose.ok) continue;
+      const { origin, tips } = poseAxes(pose, result.width, result.height, 80);
+      ctx.strokeStyle = color;
+      ctx.setLineDash(dash);
+      tips.forEach((tip, k) => {
+        ctx.lineWidth = (k === 2 ? 3 : 1.8) * px;
+        ctx.beginPath();
+        ctx.moveTo(origin[0] * scale, origin[1] * scale);
+        ctx.lineTo(tip[0] * scale, tip[1] * scale);
+        ctx.stroke();
+      });
+    }
+    if (labels) {
+      ctx.setLineDash([]);
+      const text = face.status === 'ok' && face.p_fake !== null ? `${index + 1}: ${(face.p_fake * 100).toFixed(0)}%` :
+        `${index + 1}: ${face.status === 'ok' ? 'no model' : 'cannot judge'}`;
+      ctx.font = `${Math.round(13 * px)}px sans-serif`;
+      const w = ctx.measureText(text).width + 8 * px;
+      ctx.fillStyle = COLORS.box[band];
+      ctx.fillRect(b.left * scale, b.top * scale - 18 * px, w, 18 * px);
+      ctx.fillStyle = '#fff';
+      ctx.fillText(text, b.left * scale + 4 * px, b.top * scale - 5 * px);
+    }
+  }
+  ctx.restore();
+}
+
+/** Plain-language wording of a verdict or band. */
+export const WORDING = Object.freeze({
+  likely_real: 'Poses agree — likely real',
+  inconclusive: 'Inconclusive',
+  likely_fake: 'Poses disagree — likely fake',
+  cannot_judge: 'Cannot judge',
+  no_face: 'No face found',
+  not_scored: 'Not scored (no classifier loaded)',
+});

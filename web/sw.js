@@ -1,0 +1,29 @@
+// Offline support: the first visit caches the app and its models; later
+// visits are served from the cache (cache first, then the network), so the
+// checker works without a connection. Only same-origin GET requests are
+// touched; nothing else is stored.
+const CACHE = 'posecheck-v1';
+const APP = ['./', './index.html', './style.css', './app.js', './overlay.js', './posecheck.js', './engine.js', './worker.js',
+  './manifest.webmanifest', './dist/posecheck.mjs', './dist/posecheck.wasm'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(event.request, { ignoreSearch: true });
+    if (hit) return hit;
+    const response = await fetch(event.request);
+    if (response.ok && response.type === 'basic') cache.put(event.request, response.clone());
+    return response;
+  })());
+});
