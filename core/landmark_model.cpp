@@ -6,6 +6,7 @@
 
 #include <dlib/image_processing/shape_predictor.h>
 
+#include "compact_landmark_model.h"
 #include "dlib_image.h"
 #include "errors.h"
 #include "sha256.h"
@@ -41,25 +42,33 @@ LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t si
     throw Error(ErrorCode::kModelChecksum, "landmark model SHA-256 " + model.sha256_ + " does not match the expected " +
                                                expected_sha256 + ": the file is corrupt, truncated or a different model");
   }
-  // dlib's shape_predictor starts with its serialisation version, int 1,
-  // which dlib writes as the two bytes 01 01.
-  if (size < 2 || data[0] != 0x01 || data[1] != 0x01) {
-    throw Error(ErrorCode::kModelFormat, "not a dlib shape predictor (version 1) file: wrong header bytes");
-  }
-  ByteStreamBuf buf(data, size);
-  std::istream in(&buf);
-  try {
-    dlib::deserialize(model.impl_->predictor, in);
-  } catch (const std::bad_alloc&) {
-    throw Error(ErrorCode::kModelFormat, "landmark model is corrupt: it declares sizes larger than memory");
-  } catch (const std::exception& e) {
-    throw Error(ErrorCode::kModelFormat, std::string("landmark model could not be parsed (truncated or corrupt): ") + e.what());
+  if (is_compact_landmark_model(data, size)) {
+    // posecheck's compact format ("PCLM", core/compact_landmark_model.h):
+    // every count and index is validated, so unpinned bytes are safe too.
+    model.impl_->predictor = decode_compact_landmark_model(data, size);
+    model.format_ = kCompactLandmarkFormat;
+  } else {
+    // dlib's shape_predictor starts with its serialisation version, int 1,
+    // which dlib writes as the two bytes 01 01.
+    if (size < 2 || data[0] != 0x01 || data[1] != 0x01) {
+      throw Error(ErrorCode::kModelFormat,
+                  "not a dlib shape predictor (version 1) or PCLM compact landmark file: wrong header bytes");
+    }
+    ByteStreamBuf buf(data, size);
+    std::istream in(&buf);
+    try {
+      dlib::deserialize(model.impl_->predictor, in);
+    } catch (const std::bad_alloc&) {
+      throw Error(ErrorCode::kModelFormat, "landmark model is corrupt: it declares sizes larger than memory");
+    } catch (const std::exception& e) {
+      throw Error(ErrorCode::kModelFormat, std::string("landmark model could not be parsed (truncated or corrupt): ") + e.what());
+    }
+    model.format_ = "dlib-shape-predictor-v1";
   }
   if (model.impl_->predictor.num_parts() != kNumLandmarks) {
     throw Error(ErrorCode::kModelFormat, "landmark model predicts " + std::to_string(model.impl_->predictor.num_parts()) +
                                              " points; posecheck needs the 68-point iBUG scheme");
   }
-  model.format_ = "dlib-shape-predictor-v1";
   return model;
 }
 

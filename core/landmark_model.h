@@ -22,9 +22,11 @@ class LandmarkModel {
   // Loads a model from bytes (no file system involved).
   // Requires: if expected_sha256 is non-empty, the bytes hash to it (else
   //   throws Error kModelChecksum, before parsing anything). The bytes must be
-  //   a dlib shape_predictor, serialisation version 1, with 68 parts (else
-  //   kModelFormat with what was wrong). Pin the hash for any model that is
-  //   not fully trusted: dlib's parser trusts its input.
+  //   a dlib shape_predictor, serialisation version 1, or a posecheck compact
+  //   model (PCLM v1, core/compact_landmark_model.h; dispatched on the first
+  //   bytes), with 68 parts (else kModelFormat with what was wrong). Pin the
+  //   hash for any dlib model that is not fully trusted: dlib's parser trusts
+  //   its input (the PCLM loader validates everything).
   // Ensures: the model is ready; sha256() is the bytes' digest.
   static LandmarkModel from_bytes(const std::uint8_t* data, std::size_t size, const std::string& expected_sha256);
 
@@ -33,7 +35,7 @@ class LandmarkModel {
   Landmarks predict(const ImageView& image, const Box& box) const;
 
   const std::string& sha256() const { return sha256_; }
-  // "dlib-shape-predictor-v1" for dlib .dat files.
+  // "dlib-shape-predictor-v1" for dlib .dat files, "posecheck-compact-v1" for PCLM.
   const std::string& format() const { return format_; }
 
   LandmarkModel(LandmarkModel&&) noexcept;

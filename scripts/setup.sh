@@ -29,6 +29,7 @@ packages=(
   libopencv-calib3d-dev    # test oracle: solvePnP
   ffmpeg                   # makes the video test fixtures
   emscripten nodejs        # the WebAssembly module
+  zip                      # packs the browser extension
 )
 if [ "$want_browser" -eq 1 ]; then
   packages+=(chromium)

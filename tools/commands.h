@@ -16,5 +16,6 @@ int command_fit_face(const Args& args);
 int command_features(const Args& args);
 int command_train(const Args& args);
 int command_eval(const Args& args);
+int command_compact_model(const Args& args);
 
 }  // namespace posecheck::cli

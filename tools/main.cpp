@@ -22,6 +22,7 @@ const char* kUsage =
     "  fit-face --pts DIR... --out FILE [--compare REF_204 --landmarks-dir DIR...]   fit the 3D mean face\n"
     "  decode IMAGE --out FILE.rgba\n"
     "        the decoded RGBA pixels (test fixtures for the WebAssembly module)\n"
+    "  compact-model --in FILE.dat --out FILE.pclm [--level NAME] | --evaluate   compact landmark model\n"
     "  help  this text\n"
     "\n"
     "Models default to models/ of the source tree and dlib's 68-point model in\n"
@@ -40,6 +41,7 @@ const Command kCommands[] = {
     {"train", posecheck::cli::command_train},
     {"eval", posecheck::cli::command_eval},
     {"fit-face", posecheck::cli::command_fit_face},
+    {"compact-model", posecheck::cli::command_compact_model},
 };
 
 }  // namespace

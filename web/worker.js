@@ -5,18 +5,19 @@ import { createEngine, PoseCheckError } from './engine.js';
 
 let engine = null;
 
-async function bytesOf(source, what) {
+async function bytesOf(source, what, { optional = false } = {}) {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const response = await fetch(source);
+  if (optional && response.status === 404) return new Uint8Array(0);
   if (!response.ok) throw new PoseCheckError('io', `could not load the ${what} from ${source} (HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function textOf(source, what) {
+async function textOf(source, what, options) {
   if (source == null || source === '') return '';
-  if (typeof source === 'string' && !/^(https?:|blob:|data:|\.{0,2}\/)/.test(source)) return source; // inline text
-  return new TextDecoder().decode(await bytesOf(source, what));
+  if (typeof source === 'string' && !/^(https?:|blob:|data:|chrome-extension:|\.{0,2}\/)/.test(source)) return source; // inline text
+  return new TextDecoder().decode(await bytesOf(source, what, options));
 }
 
 function pixelsOf(msg) {
@@ -37,7 +38,8 @@ const handlers = {
       bytesOf(options.wasmUrl, 'WebAssembly module'),
       bytesOf(options.landmarkModel, 'landmark model'),
       textOf(options.faceModel, '3D face model'),
-      textOf(options.classifier, 'classifier'),
+      // No classifier file (404) means faces get poses but no P(fake).
+      textOf(options.classifier, 'classifier', { optional: true }),
     ]);
     engine = await createEngine({
       moduleUrl: options.moduleUrl, wasmBinary, landmarkModel, landmarkSha256: options.landmarkSha256, faceModel, classifier,

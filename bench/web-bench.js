@@ -1,0 +1,93 @@
+// In-browser measurements for scripts/bench-web.mjs: posecheck per-photo
+// latency at 640x480 (as the page calls it: checkImage per photo, through the
+// worker), webcam frames per second, and the same photos through a peer:
+// @vladmandic/face-api's SSD MobileNet detector + 68-point landmarks (it has
+// no head-pose stage). Results land in window.bench.
+import { PoseChecker } from '/web/posecheck.js';
+
+const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+
+async function vgaPhotos(urls) {
+  const out = [];
+  for (const url of urls) {
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+    const canvas = new OffscreenCanvas(640, 480);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, 640, 480);
+    out.push(canvas);
+  }
+  return out;
+}
+
+window.runPosecheck = async (urls, repeat) => {
+  const t0 = performance.now();
+  const checker = await PoseChecker.create();
+  const createMs = performance.now() - t0;
+  const photos = await vgaPhotos(urls);
+  const perPhoto = [];
+  for (const canvas of photos) {
+    const data = canvas.getContext('2d').getImageData(0, 0, 640, 480);
+    await checker.checkImage(data); // warm-up
+    const times = [];
+    let faces = 0;
+    for (let i = 0; i < repeat; i++) {
+      const s = performance.now();
+      const r = await checker.checkImage(data);
+      times.push(performance.now() - s);
+      faces = r.faces.length;
+    }
+    perPhoto.push({ ms: median(times), faces });
+  }
+  checker.close();
+  return { createMs, perPhoto };
+};
+
+window.runWebcam = async (seconds) => {
+  const checker = await PoseChecker.create();
+  const video = document.getElementById('cam');
+  video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  await video.play();
+  let frames = 0, dropped = 0;
+  const end = performance.now() + seconds * 1000;
+  await new Promise((resolve) => {
+    const loop = async () => {
+      if (performance.now() > end) { resolve(); return; }
+      requestAnimationFrame(loop);
+      const r = await checker.checkVideoFrame(video, performance.now());
+      if (r) frames++; else dropped++;
+    };
+    requestAnimationFrame(loop);
+  });
+  video.srcObject.getTracks().forEach((t) => t.stop());
+  checker.close();
+  return { fps: frames / seconds, dropped, width: video.videoWidth, height: video.videoHeight };
+};
+
+window.runFaceApi = async (urls, repeat) => {
+  const faceapi = await import('/node_modules/@vladmandic/face-api/dist/face-api.esm.js');
+  // Headless Chromium has no GPU here: WebGL would be software-emulated, so
+  // use tfjs's CPU backend (the bundle registers no WebAssembly backend).
+  if (!(await faceapi.tf.setBackend('wasm').catch(() => false))) await faceapi.tf.setBackend('cpu');
+  await faceapi.tf.ready();
+  const base = '/node_modules/@vladmandic/face-api/model';
+  await faceapi.nets.ssdMobilenetv1.loadFromUri(base);
+  await faceapi.nets.faceLandmark68Net.loadFromUri(base);
+  const photos = await vgaPhotos(urls);
+  const perPhoto = [];
+  for (const offscreen of photos) {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640; canvas.height = 480;
+    canvas.getContext('2d').drawImage(offscreen, 0, 0);
+    await faceapi.detectAllFaces(canvas).withFaceLandmarks(); // warm-up
+    const times = [];
+    let faces = 0;
+    for (let i = 0; i < repeat; i++) {
+      const s = performance.now();
+      const r = await faceapi.detectAllFaces(canvas).withFaceLandmarks();
+      times.push(performance.now() - s);
+      faces = r.length;
+    }
+    perPhoto.push({ ms: median(times), faces });
+  }
+  return { backend: faceapi.tf.getBackend(), perPhoto };
+};
+window.benchReady = true;

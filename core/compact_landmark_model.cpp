@@ -1,0 +1,402 @@
+#include "compact_landmark_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <istream>
+#include <limits>
+#include <streambuf>
+
+#include "errors.h"
+#include "sha256.h"
+
+namespace posecheck {
+
+namespace {
+
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kHeaderSize = 80;
+constexpr std::uint32_t kMaxParts = 255, kMaxCascades = 64, kMaxTrees = 10000, kMaxDepth = 10, kMaxFeatures = 65535;
+
+[[noreturn]] void fail(const std::string& what) {
+  throw Error(ErrorCode::kModelFormat, "compact landmark model (PCLM): " + what);
+}
+
+bool valid_leaf_bits(std::uint32_t b) { return (b >= 2 && b <= 8) || b == 32; }
+
+// ---- little-endian writing ----
+struct Writer {
+  std::vector<std::uint8_t> out;
+  void u8(std::uint8_t v) { out.push_back(v); }
+  void u16(std::uint16_t v) { u8(std::uint8_t(v & 0xff)); u8(std::uint8_t(v >> 8)); }
+  void u32(std::uint32_t v) { for (int i = 0; i < 4; ++i) u8(std::uint8_t((v >> (8 * i)) & 0xff)); }
+  void u64(std::uint64_t v) { for (int i = 0; i < 8; ++i) u8(std::uint8_t((v >> (8 * i)) & 0xff)); }
+  void f32(float f) {
+    std::uint32_t b;
+    std::memcpy(&b, &f, 4);
+    u32(b);
+  }
+};
+
+// ---- bounds-checked little-endian reading ----
+struct Reader {
+  const std::uint8_t* p;
+  std::size_t n, pos = 0;
+  void need(std::size_t k, const char* what) const {
+    if (k > n - pos) fail(std::string("truncated while reading ") + what);
+  }
+  std::uint8_t u8() { need(1, "a byte"); return p[pos++]; }
+  std::uint16_t u16() { need(2, "a u16"); std::uint16_t v = std::uint16_t(p[pos] | (p[pos + 1] << 8)); pos += 2; return v; }
+  std::uint32_t u32() {
+    need(4, "a u32");
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= std::uint32_t(p[pos + i]) << (8 * i);
+    pos += 4;
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t lo = u32(), hi = u32();
+    return lo | (hi << 32);
+  }
+  float f32(const char* what) {
+    const std::uint32_t b = u32();
+    float f;
+    std::memcpy(&f, &b, 4);
+    if (!std::isfinite(f)) fail(std::string("non-finite value in ") + what);
+    return f;
+  }
+};
+
+struct Dims {
+  std::uint32_t parts, cascades, trees, depth, features, leaf_bits;
+  std::uint64_t splits() const { return (std::uint64_t(1) << depth) - 1; }
+  std::uint64_t leaves() const { return std::uint64_t(1) << depth; }
+  std::uint64_t leaf_value_bytes() const {
+    const std::uint64_t values = std::uint64_t(trees) * leaves() * 2 * parts;
+    return leaf_bits == 32 ? values * 4 : (values * leaf_bits + 7) / 8;
+  }
+  std::uint64_t payload_size() const {
+    std::uint64_t per_cascade = std::uint64_t(features) * 8 + std::uint64_t(parts) * 8 +
+                                std::uint64_t(trees) * splits() * 5 + leaf_value_bytes();
+    if (leaf_bits != 32) per_cascade += std::uint64_t(trees) * leaves() * 4;
+    return std::uint64_t(parts) * 8 + std::uint64_t(cascades) * per_cascade;
+  }
+};
+
+struct ByteStreamBuf : std::streambuf {
+  ByteStreamBuf(const std::uint8_t* data, std::size_t size) {
+    char* p = const_cast<char*>(reinterpret_cast<const char*>(data));
+    setg(p, p, p + size);
+  }
+};
+
+}  // namespace
+
+bool is_compact_landmark_model(const std::uint8_t* data, std::size_t size) {
+  return data != nullptr && size >= 4 && std::memcmp(data, "PCLM", 4) == 0;
+}
+
+const std::vector<CompactLevel>& compact_levels() {
+  static const std::vector<CompactLevel> levels = {
+      {"f32", 32, false, "float32 leaves (reference: only splits and layout compacted)"},
+      {"q8", 8, true, "8-bit leaves, per-leaf x per-coordinate scale"},
+      {"q6", 6, true, "6-bit leaves, per-leaf x per-coordinate scale"},
+      {"q5", 5, true, "5-bit leaves, per-leaf x per-coordinate scale"},
+      {"q4-flat", 4, false, "4-bit leaves, per-leaf scale only"},
+      {"q4", 4, true, "4-bit leaves, per-leaf x per-coordinate scale"},
+      {"q3", 3, true, "3-bit leaves, per-leaf x per-coordinate scale"},
+  };
+  return levels;
+}
+
+const char* default_compact_level() { return "q4"; }
+
+std::vector<std::uint8_t> encode_compact_landmark_model(
+    const dlib::matrix<float, 0, 1>& initial_shape,
+    const std::vector<std::vector<dlib::impl::regression_tree>>& forests,
+    const std::vector<std::vector<unsigned long>>& anchor_idx,
+    const std::vector<std::vector<dlib::vector<float, 2>>>& deltas, const std::string& level_name) {
+  const CompactLevel* level = nullptr;
+  for (const auto& l : compact_levels())
+    if (l.name == level_name) level = &l;
+  if (level == nullptr) throw Error(ErrorCode::kInvalidArgument, "unknown compact level '" + level_name + "'");
+
+  auto bad = [](const std::string& what) -> void {
+    throw Error(ErrorCode::kModelFormat, "shape predictor cannot be stored as PCLM v1: " + what);
+  };
+  if (initial_shape.size() < 2 || initial_shape.size() % 2 != 0 || initial_shape.size() / 2 > long(kMaxParts))
+    bad("initial shape has " + std::to_string(initial_shape.size()) + " values (need 2 x 1..255 parts)");
+  Dims d{};
+  d.parts = std::uint32_t(initial_shape.size() / 2);
+  d.cascades = std::uint32_t(forests.size());
+  if (d.cascades < 1 || d.cascades > kMaxCascades) bad("number of cascades out of range");
+  if (anchor_idx.size() != forests.size() || deltas.size() != forests.size()) bad("anchor/delta lists do not match the cascades");
+  d.trees = std::uint32_t(forests[0].size());
+  if (d.trees < 1 || d.trees > kMaxTrees) bad("trees per cascade out of range");
+  if (forests[0][0].leaf_values.empty()) bad("tree without leaves");
+  const std::size_t leaves = forests[0][0].leaf_values.size();
+  d.depth = 0;
+  while ((std::size_t(1) << d.depth) < leaves) ++d.depth;
+  if ((std::size_t(1) << d.depth) != leaves || d.depth < 1 || d.depth > kMaxDepth) bad("leaf count not a power of 2 in 2..1024");
+  d.features = std::uint32_t(anchor_idx[0].size());
+  if (d.features < 1 || d.features > kMaxFeatures) bad("feature pool size out of range");
+  d.leaf_bits = std::uint32_t(level->leaf_bits);
+  for (float v : initial_shape)
+    if (!std::isfinite(v)) bad("non-finite initial shape");
+
+  Writer w;
+  const std::uint64_t payload_size = d.payload_size();
+  w.out.reserve(kHeaderSize + payload_size);
+  for (float v : initial_shape) w.f32(v);
+  const std::size_t nvals = 2 * d.parts;
+  const int qmax = d.leaf_bits == 32 ? 0 : (1 << (d.leaf_bits - 1)) - 1;
+  for (std::size_t c = 0; c < forests.size(); ++c) {
+    const auto& forest = forests[c];
+    if (forest.size() != d.trees) bad("cascades with different tree counts");
+    if (anchor_idx[c].size() != d.features || deltas[c].size() != d.features) bad("cascades with different feature pools");
+    // Reference pixels: dlib's constructor turns them back into anchor + delta.
+    for (std::size_t i = 0; i < d.features; ++i) {
+      if (anchor_idx[c][i] >= d.parts) bad("anchor index out of range");
+      const dlib::vector<float, 2> pc = dlib::impl::location(initial_shape, anchor_idx[c][i]) + deltas[c][i];
+      if (!std::isfinite(pc.x()) || !std::isfinite(pc.y())) bad("non-finite delta");
+      if (dlib::impl::nearest_shape_point(initial_shape, pc) != anchor_idx[c][i])
+        bad("a reference pixel's anchor is not its nearest shape point");
+      w.f32(pc.x());
+      w.f32(pc.y());
+    }
+    // Per-coordinate weight: RMS of that coordinate over the cascade's leaves.
+    std::vector<float> weight(nvals, 1.0f);
+    for (const auto& tree : forest) {
+      if (tree.splits.size() != d.splits() || tree.leaf_values.size() != d.leaves()) bad("trees of different depths");
+      for (const auto& leaf : tree.leaf_values) {
+        if (std::size_t(leaf.size()) != nvals) bad("leaf vector of the wrong length");
+        for (float v : leaf)
+          if (!std::isfinite(v)) bad("non-finite leaf value");
+      }
+    }
+    if (level->coord_weights) {
+      std::vector<double> ss(nvals, 0.0);
+      for (const auto& tree : forest)
+        for (const auto& leaf : tree.leaf_values)
+          for (std::size_t j = 0; j < nvals; ++j) ss[j] += double(leaf(j)) * leaf(j);
+      double mx = 0;
+      for (double s : ss) mx = std::max(mx, s);
+      for (std::size_t j = 0; j < nvals; ++j) weight[j] = mx > 0 ? float(std::sqrt(ss[j] / mx)) : 1.0f;
+    }
+    for (float v : weight) w.f32(v);
+    for (const auto& tree : forest)
+      for (const auto& s : tree.splits) {
+        if (s.idx1 >= d.features) bad("split pixel index out of range");
+        w.u16(std::uint16_t(s.idx1));
+      }
+    for (const auto& tree : forest)
+      for (const auto& s : tree.splits) {
+        if (s.idx2 >= d.features) bad("split pixel index out of range");
+        w.u16(std::uint16_t(s.idx2));
+      }
+    for (const auto& tree : forest)
+      for (const auto& s : tree.splits) {
+        const float t = std::floor(s.thresh);
+        if (!(t >= -128.0f && t <= 127.0f)) bad("split threshold outside [-128, 128)");
+        w.u8(std::uint8_t(std::int8_t(t)));
+      }
+    if (d.leaf_bits == 32) {
+      for (const auto& tree : forest)
+        for (const auto& leaf : tree.leaf_values)
+          for (float v : leaf) w.f32(v);
+      continue;
+    }
+    // Per-leaf scale, then the codes.
+    std::vector<float> scales;
+    for (const auto& tree : forest)
+      for (const auto& leaf : tree.leaf_values) {
+        float m = 0;
+        for (std::size_t j = 0; j < nvals; ++j)
+          if (weight[j] > 0) m = std::max(m, std::abs(leaf(j)) / weight[j]);
+        const float s = m / float(qmax);
+        scales.push_back(s);
+        w.f32(s);
+      }
+    std::uint64_t acc = 0;
+    int nbits = 0;
+    std::size_t k = 0;
+    for (const auto& tree : forest)
+      for (const auto& leaf : tree.leaf_values) {
+        const float s = scales[k++];
+        for (std::size_t j = 0; j < nvals; ++j) {
+          const float step = s * weight[j];
+          long q = step > 0 ? std::lround(double(leaf(j)) / double(step)) : 0;
+          q = std::clamp(q, long(-qmax), long(qmax));
+          acc |= std::uint64_t(q + qmax + 1) << nbits;
+          nbits += int(d.leaf_bits);
+          while (nbits >= 8) {
+            w.u8(std::uint8_t(acc & 0xff));
+            acc >>= 8;
+            nbits -= 8;
+          }
+        }
+      }
+    if (nbits > 0) w.u8(std::uint8_t(acc & 0xff));
+  }
+  if (w.out.size() != payload_size) bad("internal error: payload size mismatch");
+
+  Writer h;
+  for (char ch : std::string("PCLM")) h.u8(std::uint8_t(ch));
+  h.u32(kVersion);
+  h.u32(std::uint32_t(kHeaderSize));
+  h.u32(d.parts);
+  h.u32(d.cascades);
+  h.u32(d.trees);
+  h.u32(d.depth);
+  h.u32(d.features);
+  h.u32(d.leaf_bits);
+  h.u32(0);
+  h.u64(payload_size);
+  const std::string hex = sha256_hex(w.out.data(), w.out.size());
+  for (int i = 0; i < 32; ++i) h.u8(std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16)));
+  h.out.insert(h.out.end(), w.out.begin(), w.out.end());
+  return std::move(h.out);
+}
+
+std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,
+                                                        const std::string& level) {
+  if (dat == nullptr || size < 2 || dat[0] != 0x01 || dat[1] != 0x01)
+    throw Error(ErrorCode::kModelFormat, "not a dlib shape predictor (version 1) file: wrong header bytes");
+  int version = 0;
+  dlib::matrix<float, 0, 1> initial_shape;
+  std::vector<std::vector<dlib::impl::regression_tree>> forests;
+  std::vector<std::vector<unsigned long>> anchor_idx;
+  std::vector<std::vector<dlib::vector<float, 2>>> deltas;
+  ByteStreamBuf buf(dat, size);
+  std::istream in(&buf);
+  try {
+    // The fields of dlib::deserialize(shape_predictor&), in its order.
+    dlib::deserialize(version, in);
+    dlib::deserialize(initial_shape, in);
+    dlib::deserialize(forests, in);
+    dlib::deserialize(anchor_idx, in);
+    dlib::deserialize(deltas, in);
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::kModelFormat, "dlib model is corrupt: it declares sizes larger than memory");
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::kModelFormat, std::string("dlib model could not be parsed (truncated or corrupt): ") + e.what());
+  }
+  if (version != 1) throw Error(ErrorCode::kModelFormat, "dlib shape predictor version is not 1");
+  if (forests.empty() || forests[0].empty()) throw Error(ErrorCode::kModelFormat, "dlib model has no trees");
+  return encode_compact_landmark_model(initial_shape, forests, anchor_idx, deltas, level);
+}
+
+dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size) {
+  if (!is_compact_landmark_model(data, size)) fail("wrong magic (not a PCLM file)");
+  if (size < kHeaderSize) fail("truncated: " + std::to_string(size) + " bytes, shorter than the 80-byte header");
+  Reader r{data, size, 4};
+  const std::uint32_t version = r.u32();
+  if (version != kVersion)
+    fail("unsupported version " + std::to_string(version) + " (this build reads version 1)");
+  if (r.u32() != kHeaderSize) fail("header size is not 80");
+  Dims d{};
+  d.parts = r.u32();
+  d.cascades = r.u32();
+  d.trees = r.u32();
+  d.depth = r.u32();
+  d.features = r.u32();
+  d.leaf_bits = r.u32();
+  const std::uint32_t flags = r.u32();
+  const std::uint64_t payload_size = r.u64();
+  if (d.parts < 1 || d.parts > kMaxParts) fail("part count " + std::to_string(d.parts) + " outside 1..255");
+  if (d.cascades < 1 || d.cascades > kMaxCascades) fail("cascade count " + std::to_string(d.cascades) + " outside 1..64");
+  if (d.trees < 1 || d.trees > kMaxTrees) fail("trees per cascade " + std::to_string(d.trees) + " outside 1..10000");
+  if (d.depth < 1 || d.depth > kMaxDepth) fail("tree depth " + std::to_string(d.depth) + " outside 1..10");
+  if (d.features < 1 || d.features > kMaxFeatures) fail("feature pool size " + std::to_string(d.features) + " outside 1..65535");
+  if (!valid_leaf_bits(d.leaf_bits)) fail("leaf bits " + std::to_string(d.leaf_bits) + " not 2..8 or 32");
+  if (flags != 0) fail("unknown flags " + std::to_string(flags));
+  if (payload_size != d.payload_size())
+    fail("header counts imply " + std::to_string(d.payload_size()) + " payload bytes but it declares " +
+         std::to_string(payload_size));
+  if (payload_size != size - kHeaderSize)
+    fail("truncated or padded: header declares " + std::to_string(payload_size) + " payload bytes, file has " +
+         std::to_string(size - kHeaderSize));
+  const std::uint8_t* payload = data + kHeaderSize;
+  const std::string digest = sha256_hex(payload, std::size_t(payload_size));
+  static const char* hexd = "0123456789abcdef";
+  std::string stored;
+  for (int i = 0; i < 32; ++i) {
+    stored += hexd[data[48 + i] >> 4];
+    stored += hexd[data[48 + i] & 15];
+  }
+  if (digest != stored) fail("corrupt: payload SHA-256 " + digest + " does not match the header's " + stored);
+
+  Reader p{payload, std::size_t(payload_size), 0};
+  const std::size_t nvals = 2 * std::size_t(d.parts);
+  const std::size_t nsplits = std::size_t(d.splits()), nleaves = std::size_t(d.leaves());
+  dlib::matrix<float, 0, 1> initial_shape(long(nvals), 1);
+  for (std::size_t j = 0; j < nvals; ++j) initial_shape(long(j)) = p.f32("initial shape");
+  std::vector<std::vector<dlib::impl::regression_tree>> forests(d.cascades);
+  std::vector<std::vector<dlib::vector<float, 2>>> pixels(d.cascades);
+  const int half = d.leaf_bits == 32 ? 0 : 1 << (d.leaf_bits - 1);
+  const std::uint32_t mask = d.leaf_bits == 32 ? 0 : (1u << d.leaf_bits) - 1;
+  for (std::uint32_t c = 0; c < d.cascades; ++c) {
+    pixels[c].resize(d.features);
+    for (auto& px : pixels[c]) {
+      px.x() = p.f32("reference pixels");
+      px.y() = p.f32("reference pixels");
+    }
+    std::vector<float> weight(nvals);
+    for (auto& v : weight) v = p.f32("coordinate weights");
+    auto& forest = forests[c];
+    forest.resize(d.trees);
+    for (auto& tree : forest) tree.splits.resize(nsplits);
+    for (auto& tree : forest)
+      for (auto& s : tree.splits) {
+        s.idx1 = p.u16();
+        if (s.idx1 >= d.features) fail("split pixel index " + std::to_string(s.idx1) + " >= feature pool size");
+      }
+    for (auto& tree : forest)
+      for (auto& s : tree.splits) {
+        s.idx2 = p.u16();
+        if (s.idx2 >= d.features) fail("split pixel index " + std::to_string(s.idx2) + " >= feature pool size");
+      }
+    for (auto& tree : forest)
+      for (auto& s : tree.splits) s.thresh = float(std::int8_t(p.u8())) + 0.5f;
+    std::vector<float> scales;
+    if (d.leaf_bits != 32) {
+      scales.resize(std::size_t(d.trees) * nleaves);
+      for (auto& s : scales) s = p.f32("leaf scales");
+    }
+    p.need(std::size_t(d.leaf_value_bytes()), "leaf values");
+    const std::uint8_t* bits = p.p + p.pos;
+    std::uint64_t acc = 0;
+    int nbits = 0;
+    std::size_t k = 0;
+    for (auto& tree : forest) {
+      tree.leaf_values.resize(nleaves);
+      for (auto& leaf : tree.leaf_values) {
+        leaf.set_size(long(nvals));
+        if (d.leaf_bits == 32) {
+          for (std::size_t j = 0; j < nvals; ++j) leaf(long(j)) = p.f32("leaf values");
+          continue;
+        }
+        const float s = scales[k++];
+        for (std::size_t j = 0; j < nvals; ++j) {
+          while (nbits < int(d.leaf_bits)) {
+            acc |= std::uint64_t(*bits++) << nbits;
+            nbits += 8;
+          }
+          const int q = int(acc & mask) - half;
+          acc >>= d.leaf_bits;
+          nbits -= int(d.leaf_bits);
+          leaf(long(j)) = float(q) * s * weight[j];
+        }
+      }
+    }
+    if (d.leaf_bits != 32) p.pos += std::size_t(d.leaf_value_bytes());
+  }
+  if (p.pos != p.n) fail("internal error: payload not fully consumed");
+  try {
+    return dlib::shape_predictor(initial_shape, forests, pixels);
+  } catch (const std::bad_alloc&) {
+    fail("out of memory building the predictor");
+  }
+}
+
+}  // namespace posecheck

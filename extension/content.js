@@ -1,0 +1,187 @@
+// posecheck's content script, injected only when the user asks (context menu
+// or popup). It lists the page's visible images, draws a small badge over
+// each checked one and opens the explanation panel (panel.html, an extension
+// page in an iframe, so the page cannot read it). Badges and panel live in a
+// closed shadow root. It never reads pixels and never sends anything anywhere:
+// the extension fetches and checks the image itself.
+(() => {
+  if (globalThis.__posecheckContent) return; // injected again: already listening
+  globalThis.__posecheckContent = true;
+
+  const MIN_RENDERED = 64; // px on screen, each side
+  const MIN_NATURAL = 80; // px in the file: dlib's detector finds faces from about 80 px
+  const COLORS = { likely_real: '#2e9e4f', inconclusive: '#d4a106', likely_fake: '#d7263d', cannot_judge: '#8a8a8a',
+    not_scored: '#6b7280', no_face: '#6b7280', checking: '#3b6fd8', error: '#444' };
+  const WORDS = { likely_real: 'likely real', inconclusive: 'inconclusive', likely_fake: 'likely fake',
+    cannot_judge: 'cannot judge', not_scored: 'face · not scored', no_face: 'no face' };
+
+  const images = new Map(); // key -> img
+  const keyOf = new WeakMap();
+  const badges = new Map(); // key -> {el, summary}
+  let nextKey = 1;
+  let host = null, root = null, panel = null;
+
+  function ensureRoot() {
+    if (root) return root;
+    host = document.createElement('posecheck-overlay');
+    host.style.cssText = 'all: initial; position: absolute; left: 0; top: 0; width: 0; height: 0; z-index: 2147483647;';
+    root = host.attachShadow({ mode: 'closed' });
+    const style = document.createElement('style');
+    style.textContent = `
+      .badge { position: absolute; font: 600 12px/1.2 system-ui, sans-serif; color: #fff; padding: 3px 7px; border-radius: 10px;
+        box-shadow: 0 1px 3px rgba(0,0,0,.35); cursor: pointer; white-space: nowrap; border: 0; }
+      .badge:focus-visible { outline: 2px solid #fff; outline-offset: 1px; }
+      .panel { position: fixed; top: 12px; right: 12px; width: min(440px, calc(100vw - 24px)); height: min(720px, calc(100vh - 24px));
+        display: flex; flex-direction: column; background: #fff; border-radius: 12px; box-shadow: 0 6px 28px rgba(0,0,0,.35); overflow: hidden; }
+      .bar { display: flex; justify-content: space-between; align-items: center; padding: 6px 10px; background: #1d1d1f; color: #fff;
+        font: 600 13px system-ui, sans-serif; }
+      .bar button { all: unset; cursor: pointer; font-size: 18px; line-height: 1; padding: 0 4px; }
+      iframe { border: 0; flex: 1; width: 100%; }`;
+    root.append(style);
+    document.documentElement.append(host);
+    const reposition = () => requestAnimationFrame(placeAll);
+    addEventListener('resize', reposition);
+    addEventListener('scroll', reposition, { capture: true, passive: true });
+    return root;
+  }
+
+  function place(key) {
+    const img = images.get(key), badge = badges.get(key);
+    if (!img || !badge) return;
+    const r = img.getBoundingClientRect();
+    const hidden = !img.isConnected || r.width === 0 || r.height === 0;
+    badge.el.style.display = hidden ? 'none' : '';
+    badge.el.style.left = `${Math.round(r.left + scrollX + 4)}px`;
+    badge.el.style.top = `${Math.round(r.top + scrollY + 4)}px`;
+  }
+
+  function placeAll() {
+    for (const key of badges.keys()) place(key);
+  }
+
+  function keyFor(img) {
+    if (!keyOf.has(img)) {
+      const key = nextKey++;
+      keyOf.set(img, key);
+      images.set(key, img);
+    }
+    return keyOf.get(img);
+  }
+
+  const srcOf = (img) => img.currentSrc || img.src;
+
+  function visibleImages() {
+    const out = [];
+    for (const img of document.images) {
+      const src = srcOf(img);
+      if (!src || !img.complete || img.naturalWidth < MIN_NATURAL || img.naturalHeight < MIN_NATURAL) continue;
+      const r = img.getBoundingClientRect();
+      if (r.width < MIN_RENDERED || r.height < MIN_RENDERED) continue;
+      if (r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth) continue;
+      const style = getComputedStyle(img);
+      if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+      out.push({ key: keyFor(img), src });
+    }
+    return out;
+  }
+
+  function label(summary) {
+    if (!summary) return ['checking', 'posecheck: checking…'];
+    if (summary.error) return ['error', 'posecheck: could not check'];
+    const v = summary.verdict;
+    if (['likely_real', 'inconclusive', 'likely_fake'].includes(v) && summary.score !== null) {
+      return [v, `P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[v]}`];
+    }
+    return [v in COLORS ? v : 'error', WORDS[v] ?? v];
+  }
+
+  function setBadge(key, summary) {
+    ensureRoot();
+    let badge = badges.get(key);
+    if (!badge) {
+      const el = document.createElement('button');
+      el.className = 'badge';
+      el.type = 'button';
+      el.addEventListener('click', (e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        const s = badges.get(key)?.summary;
+        if (s?.id) openPanel(s.id);
+      });
+      root.append(el);
+      badge = { el, summary: null };
+      badges.set(key, badge);
+    }
+    badge.summary = summary;
+    const [state, text] = label(summary);
+    badge.el.textContent = text;
+    badge.el.dataset.state = state;
+    badge.el.style.background = COLORS[state];
+    badge.el.title = summary?.error ? `posecheck could not check this image: ${summary.error.message}` :
+      summary ? 'posecheck: click for the explanation' : 'posecheck is checking this image on this computer';
+    place(key);
+  }
+
+  function openPanel(id) {
+    ensureRoot();
+    panel?.remove();
+    panel = document.createElement('div');
+    panel.className = 'panel';
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    const title = document.createElement('span');
+    title.textContent = 'posecheck';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Close the posecheck panel');
+    close.addEventListener('click', () => { panel?.remove(); panel = null; });
+    bar.append(title, close);
+    const frame = document.createElement('iframe');
+    frame.title = 'posecheck result';
+    frame.src = `${chrome.runtime.getURL('panel.html')}?id=${encodeURIComponent(id)}`;
+    panel.append(bar, frame);
+    root.append(panel);
+  }
+
+  async function readBlob(src) {
+    const blob = await (await fetch(src)).blob();
+    return new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = () => resolve(null);
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || sender.tab) return false; // from the service worker only
+    switch (message?.type) {
+      case 'posecheck:list':
+        sendResponse(visibleImages());
+        return false;
+      case 'posecheck:find': {
+        const keys = [...document.images].filter((img) => srcOf(img) === message.src || img.src === message.src).map(keyFor);
+        sendResponse(keys);
+        return false;
+      }
+      case 'posecheck:status':
+        for (const key of message.keys) setBadge(key, null);
+        sendResponse(true);
+        return false;
+      case 'posecheck:result':
+        for (const key of message.keys) setBadge(key, message.summary);
+        sendResponse(true);
+        return false;
+      case 'posecheck:open':
+        openPanel(message.id);
+        sendResponse(true);
+        return false;
+      case 'posecheck:read-blob':
+        readBlob(message.src).then(sendResponse, () => sendResponse(null));
+        return true;
+      default:
+        return false;
+    }
+  });
+})();

@@ -1,0 +1,76 @@
+// The explanation panel: the same view as the checker page (web/overlay.js
+// drawOverlay on the image, the numbers, the limits). It asks the offscreen
+// document for the result by id; the page that frames it cannot read it.
+import { drawOverlay, faceBand, WORDING } from './lib/overlay.js';
+
+const $ = (sel) => document.querySelector(sel);
+const fmt = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
+
+function fail(message) {
+  $('#verdict').textContent = 'No result';
+  $('#verdict').className = 'verdict';
+  $('#error').hidden = false;
+  $('#error').textContent = message;
+  $('#view').hidden = true;
+  document.body.dataset.state = 'error';
+}
+
+function describe(result) {
+  const list = $('#faces');
+  list.textContent = '';
+  result.faces.forEach((face, i) => {
+    const li = document.createElement('li');
+    const band = faceBand(face);
+    li.textContent = `Face ${i + 1}: ${WORDING[band]}` +
+      (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
+      (face.status !== 'ok' ? ` — ${face.reason}` : '');
+    if (face.features) {
+      const t = face.features.rmat_t.slice(9);
+      const p = document.createElement('p');
+      p.textContent = `Angle between the two head poses: ${fmt(face.rotation_difference_deg, 2)}°. ` +
+        `Translation difference: ${fmt(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fmt(face.cosine_distance, 5)}. ` +
+        `Reprojection error: whole face ${fmt(face.pose_whole.rms_px, 2)} px, central face ${fmt(face.pose_central.rms_px, 2)} px.`;
+      li.append(p);
+    }
+    list.append(li);
+  });
+  if (result.faces_found > result.faces.length) {
+    const li = document.createElement('li');
+    li.textContent = `${result.faces_found - result.faces.length} more faces were found but not analysed.`;
+    list.append(li);
+  }
+}
+
+async function show() {
+  const id = new URLSearchParams(location.search).get('id');
+  if (!id) return fail('No result was named.');
+  let entry;
+  try {
+    entry = await chrome.runtime.sendMessage({ target: 'offscreen', type: 'get', id });
+  } catch {
+    entry = null;
+  }
+  if (!entry || entry.error) return fail(entry?.error?.message ?? 'This result is no longer held; check the image again.');
+  const { result, preview, url } = entry;
+  const verdict = $('#verdict');
+  verdict.className = `verdict ${result.verdict}`;
+  verdict.textContent = WORDING[result.verdict] + (result.score !== null ? ` · P(fake) ${(result.score * 100).toFixed(0)}%` : '');
+  const img = new Image();
+  img.src = preview;
+  await img.decode();
+  const canvas = $('#view');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  drawOverlay(ctx, result, { scale: img.naturalWidth / result.width });
+  let where = url;
+  try { where = new URL(url).host || url.slice(0, 40); } catch { /* data: and the like */ }
+  $('#facts').textContent = `${result.width}×${result.height} px from ${where} · ${result.faces_found} face(s) found` +
+    (entry.version ? ` · ${entry.version}` : '');
+  describe(result);
+  document.body.dataset.state = 'done';
+  document.body.dataset.verdict = result.verdict;
+}
+
+show().catch((e) => fail(e.message));

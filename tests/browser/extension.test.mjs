@@ -1,0 +1,234 @@
+// The browser extension (Manifest V3) in real Chromium, unpacked from
+// build/extension: a page on one local origin shows images from another
+// (cross-origin, no CORS headers); the context-menu handler and the popup's
+// scan check them in the offscreen document. Asserts the badges, the panel
+// (overlay, numbers, limits), and that no request goes anywhere but the two
+// local origins (Chromium's own net log, which sees every context, including
+// the offscreen document). Also: every permission the manifest asks for is
+// used by the code. Screenshots go to build/test-artifacts/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { buildExtension, outDir } from '../../scripts/build-extension.mjs';
+import { root } from '../node/helpers.mjs';
+import { BASE_ARGS, CHROMIUM } from './browser.mjs';
+import { artifactDir, makeFixtures } from './fixtures.mjs';
+
+const haveDist = existsSync(join(root, 'web/dist/posecheck.wasm')) &&
+  existsSync(join(root, 'web/dist/models/shape_predictor_68_face_landmarks.dat'));
+const skip = !existsSync(CHROMIUM) ? `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)` :
+  !haveDist ? 'needs web/dist (npm run build)' : false;
+
+const BANDS = ['likely_real', 'inconclusive', 'likely_fake', 'not_scored', 'cannot_judge'];
+
+/** A static file server that records what it is asked for. */
+function serve(files, headers = {}) {
+  const log = [];
+  const server = createServer((req, res) => {
+    log.push({ method: req.method, url: req.url, length: Number(req.headers['content-length'] ?? 0), cookie: req.headers.cookie ?? null });
+    const body = files[new URL(req.url, 'http://x').pathname];
+    if (!body || (req.method !== 'GET' && req.method !== 'HEAD')) return res.writeHead(404).end();
+    const type = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg', '.png': 'image/png' }[extname(req.url)] ?? 'text/plain';
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, ...headers }).end(req.method === 'HEAD' ? undefined : body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, log, port: server.address().port })));
+}
+
+/** Text and state of the badges, read through closed shadow roots (CDP's pierce). */
+async function badges(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const { root: doc } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  await cdp.detach();
+  const out = [];
+  const walk = (node) => {
+    const attrs = Object.fromEntries((node.attributes ?? []).reduce((a, v, i, all) => (i % 2 ? a : [...a, [v, all[i + 1]]]), []));
+    if (node.nodeName === 'BUTTON' && attrs.class === 'badge') {
+      out.push({ state: attrs['data-state'], text: (node.children ?? []).map((c) => c.nodeValue ?? '').join('') });
+    }
+    for (const c of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) walk(c);
+  };
+  walk(doc);
+  return out;
+}
+
+describe('browser extension', { skip }, () => {
+  let images, pages, context, page, worker, userDataDir, netLog, pageUrl, imageOrigin, pageOrigin, extensionId;
+
+  before(async () => {
+    const fixtures = makeFixtures();
+    buildExtension({ zip: false, log: () => {} });
+    images = await serve({ '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')) });
+    imageOrigin = `http://localhost:${images.port}`; // a different origin from the page's: cross-origin images
+    const html = `<!doctype html><meta charset="utf-8"><title>extension test</title>
+      <h1>Pictures</h1>
+      <img id="face" src="${imageOrigin}/face.jpg" width="480" alt="face">
+      <img id="noface" src="${imageOrigin}/noface.png" width="320" alt="test pattern">
+      <img id="thumb" src="${imageOrigin}/face.jpg" width="40" alt="too small to scan">`;
+    // A strict page CSP: the extension's badges and panel must not depend on the page allowing them.
+    pages = await serve({ '/index.html': Buffer.from(html) },
+      { 'Content-Security-Policy': `default-src 'none'; img-src ${imageOrigin}; style-src 'unsafe-inline'` });
+    pageOrigin = `http://127.0.0.1:${pages.port}`;
+    pageUrl = `${pageOrigin}/index.html`;
+
+    userDataDir = mkdtempSync(join(tmpdir(), 'posecheck-ext-'));
+    netLog = join(userDataDir, 'netlog.json');
+    context = await chromium.launchPersistentContext(join(userDataDir, 'profile'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
+      args: [...BASE_ARGS, `--disable-extensions-except=${outDir}`, `--load-extension=${outDir}`, `--log-net-log=${netLog}`,
+        // Chromium's own services (updater, sign-in) resolve nowhere; the two test origins resolve.
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+    });
+    [worker] = context.serviceWorkers();
+    worker ??= await context.waitForEvent('serviceworker', { timeout: 30000 });
+    assert.match(worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);
+    extensionId = new URL(worker.url()).host;
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+  });
+
+  after(async () => {
+    await context?.close();
+    for (const s of [images, pages]) s?.server.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const inWorker = (fn, arg) => worker.evaluate(fn, arg);
+  const tabId = () => inWorker(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, pageUrl);
+
+  test('the context-menu entry checks a cross-origin face image: badge and panel', async () => {
+    const id = await tabId();
+    assert.ok(id, 'the test page is a tab the extension can see');
+    const summary = await inWorker(async ({ tab, src }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.MENU_ID, srcUrl: src, frameId: 0 }, { id: tab }), { tab: id, src: `${imageOrigin}/face.jpg` });
+    assert.ok(!summary.error, JSON.stringify(summary.error));
+    assert.ok(summary.faces_found >= 1, JSON.stringify(summary));
+    assert.ok(BANDS.includes(summary.verdict), summary.verdict);
+
+    // Both <img> showing face.jpg get the badge (the 40 px one too: the user asked about that URL).
+    const shown = await badges(context, page);
+    assert.equal(shown.length, 2, JSON.stringify(shown));
+    for (const b of shown) {
+      assert.equal(b.state, summary.verdict);
+      if (summary.score !== null) assert.match(b.text, /^P\(fake\) \d+% · /);
+      else assert.match(b.text, /face · not scored|cannot judge/);
+    }
+
+    // The panel: an extension page in an iframe, with the overlay, the numbers and the limits.
+    let panel;
+    await page.waitForFunction(() => true); // let the iframe attach
+    for (let i = 0; i < 100 && !panel; i++) {
+      panel = page.frames().find((f) => f.url().includes('/panel.html?id='));
+      if (!panel) await page.waitForTimeout(100);
+    }
+    assert.ok(panel, 'the panel iframe opened');
+    await panel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
+    assert.equal(await panel.evaluate(() => document.body.dataset.state), 'done', await panel.textContent('#error'));
+    assert.match(await panel.textContent('#faces'), /Face 1: /);
+    assert.match(await panel.textContent('#faces'), /Angle between the two head poses: [\d.]+°/);
+    assert.match(await panel.textContent('#limits'), /Known limits\. The cue is strong on early face swaps/);
+    assert.match(await panel.textContent('#facts'), new RegExp(`960×\\d+ px from localhost:${images.port}`));
+    const coloured = await panel.evaluate(() => {
+      const cv = document.querySelector('#view');
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      let orange = 0, blue = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 240 && d[i + 1] > 120 && d[i + 1] < 160 && d[i + 2] < 50) orange++;
+        if (d[i] < 70 && d[i + 1] > 180 && d[i + 2] > 240) blue++;
+      }
+      return { orange, blue, w: cv.width };
+    });
+    assert.ok(coloured.orange > 20 && coloured.blue > 20, `the overlay drew both landmark colours: ${JSON.stringify(coloured)}`);
+    await page.screenshot({ path: join(artifactDir, 'extension-panel.png') });
+  });
+
+  test('the popup scan checks the visible images large enough for a face; a test pattern has no face', async () => {
+    const counts = await inWorker((tab) => self.posecheck.scanTab(tab), await tabId());
+    assert.equal(counts.images, 2, `face.jpg at 480 px and noface.png; the 40 px thumbnail is skipped: ${JSON.stringify(counts)}`);
+    assert.equal(counts.errors, 0);
+    assert.equal(counts.no_face, 1, JSON.stringify(counts));
+    const states = (await badges(context, page)).map((b) => b.state);
+    assert.ok(states.includes('no_face'), JSON.stringify(states));
+    const noFace = (await badges(context, page)).find((b) => b.state === 'no_face');
+    assert.equal(noFace.text, 'no face');
+    await page.screenshot({ path: join(artifactDir, 'extension-badges.png') });
+    // The same image was checked once: the face image was fetched by the extension once in all.
+    const faceGets = images.log.filter((r) => r.url === '/face.jpg').length;
+    assert.ok(faceGets <= 3, `face.jpg requested ${faceGets} times (page, extension, at most one revalidation)`);
+  });
+
+  test('the popup opens and offers the scan', async () => {
+    const popup = await context.newPage();
+    const errors = [];
+    popup.on('pageerror', (e) => errors.push(e.message));
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    assert.equal(await popup.textContent('#scan'), 'Check the visible images');
+    await popup.close();
+    assert.deepEqual(errors, []);
+  });
+
+  test('nothing leaves the two local origins; the image server got plain GETs without cookies', async () => {
+    await context.close(); // writes the net log
+    context = null;
+    // Every request any context made (pages, service worker, offscreen document, the browser itself).
+    const log = JSON.parse(readFileSync(netLog, 'utf8'));
+    const START = log.constants.logEventTypes.URL_REQUEST_START_JOB;
+    const requests = log.events.filter((e) => e.type === START && e.params?.url).map((e) => e.params);
+    const extensionOrigin = `chrome-extension://${extensionId}`;
+    const local = (u) => u.startsWith(`${imageOrigin}/`) || u.startsWith(`${pageOrigin}/`) || /^(chrome-extension|data|blob):/.test(u);
+    const fromExtension = requests.filter((r) => r.initiator === extensionOrigin);
+    assert.ok(fromExtension.some((r) => r.url === `${imageOrigin}/face.jpg`), 'the extension fetched the image itself');
+    const ours = requests.filter((r) => [extensionOrigin, pageOrigin, imageOrigin].includes(r.initiator));
+    assert.deepEqual(ours.filter((r) => !local(r.url)).map((r) => `${r.initiator} -> ${r.url}`), []);
+    assert.deepEqual(fromExtension.filter((r) => r.method !== 'GET').map((r) => r.url), []);
+    // What remains is Chromium's own (its updater, its sign-in check): no origin, never a page's or the extension's.
+    const other = requests.filter((r) => !ours.includes(r) && !local(r.url));
+    for (const r of other) {
+      assert.equal(r.initiator, 'not an origin', JSON.stringify(r));
+      assert.ok(!r.url.includes(String(images.port)) && !r.url.includes(extensionId), JSON.stringify(r));
+    }
+    if (other.length) console.log(`Chromium's own requests (not the extension's; blackholed in this test): ${[...new Set(other.map((r) => new URL(r.url).host))].join(', ')}`);
+    for (const r of [...images.log, ...pages.log]) {
+      assert.equal(r.method, 'GET', JSON.stringify(r));
+      assert.equal(r.length, 0, JSON.stringify(r));
+      assert.equal(r.cookie, null, JSON.stringify(r));
+    }
+    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png']));
+  });
+});
+
+describe('extension manifest', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'extension/manifest.json'), 'utf8'));
+  const sources = ['background.js', 'offscreen.js', 'content.js', 'popup.js', 'panel.js']
+    .map((f) => readFileSync(join(root, 'extension', f), 'utf8')).join('\n');
+
+  test('every permission asked for is used by the code, and no API is used without its permission', () => {
+    const uses = { contextMenus: /chrome\.contextMenus\.\w+/, offscreen: /chrome\.offscreen\.\w+/, scripting: /chrome\.scripting\.\w+/ };
+    for (const p of manifest.permissions) {
+      assert.ok(uses[p], `permission "${p}" has no known use; map it to the code that needs it`);
+      assert.match(sources, uses[p], `permission "${p}" is not used`);
+    }
+    const needsPermission = ['storage', 'tabs.executeScript', 'alarms', 'downloads', 'cookies', 'webRequest', 'history', 'sidePanel',
+      'declarativeNetRequest', 'identity', 'notifications', 'management', 'debugger', 'webNavigation', 'bookmarks', 'topSites'];
+    for (const api of needsPermission) assert.doesNotMatch(sources, new RegExp(`chrome\\.${api.replace('.', '\\.')}\\b`), api);
+    for (const api of new Set([...sources.matchAll(/chrome\.(\w+)\./g)].map((m) => m[1]))) {
+      assert.ok(['runtime', 'tabs', ...manifest.permissions].includes(api), `chrome.${api} is used without being accounted for`);
+    }
+    // <all_urls>: injecting content.js into the tab and fetching the image from its own site in the offscreen document.
+    assert.deepEqual(manifest.host_permissions, ['<all_urls>']);
+    assert.match(readFileSync(join(root, 'extension/offscreen.js'), 'utf8'), /fetch\(url, \{ credentials: 'omit'/);
+    assert.equal(manifest.content_scripts, undefined, 'content.js is injected on demand, never into every page');
+    assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    assert.equal(manifest.manifest_version, 3);
+  });
+
+  test('the offscreen document is created with a reason the code needs (WORKERS: the checker runs in a module worker)', () => {
+    assert.match(sources, /reasons: \['WORKERS'\]/);
+    assert.match(readFileSync(join(root, 'web/posecheck.js'), 'utf8'), /new Worker\(workerUrl, \{ type: 'module' \}\)/);
+  });
+});

@@ -1,0 +1,219 @@
+// The compact landmark format (PCLM v1, core/compact_landmark_model.h): a tiny
+// synthetic shape_predictor round-trips exactly at float32 and closely at
+// 8 bits; truncated, corrupted and hostile files are kModelFormat with a
+// clear message. With Debian's dlib model present, the shipped level is
+// checked for size and for deviation on the dlib example faces.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <dlib/image_processing/shape_predictor.h>
+
+#include "compact_landmark_model.h"
+#include "decode_image.h"
+#include "errors.h"
+#include "face_detector.h"
+#include "image_view.h"
+#include "landmark_model.h"
+#include "sha256.h"
+#include "test_support.h"
+
+namespace {
+
+using posecheck::ErrorCode;
+using posecheck::LandmarkModel;
+using Bytes = std::vector<std::uint8_t>;
+
+// A random 68-point predictor: 3 cascades of 12 depth-3 trees over 24 pixels.
+Bytes tiny_dat() {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u01(0.0f, 1.0f);
+  dlib::matrix<float, 0, 1> initial(136);
+  for (int i = 0; i < 68; ++i) {
+    const double a = 2 * M_PI * i / 68;
+    initial(2 * i) = float(0.5 + 0.4 * std::cos(a) * (1 + 0.1 * (i % 3)));
+    initial(2 * i + 1) = float(0.5 + 0.4 * std::sin(a) * (1 + 0.1 * (i % 5)));
+  }
+  const int cascades = 3, trees = 12, depth = 3, pool = 24;
+  std::vector<std::vector<dlib::impl::regression_tree>> forests(cascades);
+  std::vector<std::vector<dlib::vector<float, 2>>> pixels(cascades);
+  for (int c = 0; c < cascades; ++c) {
+    for (int i = 0; i < pool; ++i) pixels[c].push_back({u01(rng) * 1.2f - 0.1f, u01(rng) * 1.2f - 0.1f});
+    forests[c].resize(trees);
+    for (auto& t : forests[c]) {
+      for (int s = 0; s < (1 << depth) - 1; ++s)
+        t.splits.push_back({static_cast<unsigned long>(rng() % pool), static_cast<unsigned long>(rng() % pool),
+                            u01(rng) * 128 - 64});
+      for (int l = 0; l < (1 << depth); ++l) {
+        dlib::matrix<float, 0, 1> v(136);
+        for (long j = 0; j < 136; ++j) v(j) = (u01(rng) - 0.5f) * 0.01f * (1 + j % 4);
+        t.leaf_values.push_back(v);
+      }
+    }
+  }
+  dlib::shape_predictor sp(initial, forests, pixels);
+  std::ostringstream out;
+  dlib::serialize(sp, out);
+  const std::string s = out.str();
+  return Bytes(s.begin(), s.end());
+}
+
+// A gray test image with structure at several scales.
+std::vector<std::uint8_t> test_image(int w, int h) {
+  std::vector<std::uint8_t> px(std::size_t(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      px[std::size_t(y) * w + x] = std::uint8_t(127 + 60 * std::sin(x * 0.11) * std::cos(y * 0.07) + 60 * std::sin((x + y) * 0.031));
+  return px;
+}
+
+double mean_deviation(const posecheck::Landmarks& a, const posecheck::Landmarks& b) {
+  double s = 0;
+  for (int i = 0; i < posecheck::kNumLandmarks; ++i) s += (a[i] - b[i]).norm();
+  return s / posecheck::kNumLandmarks;
+}
+
+LandmarkModel load(const Bytes& b) { return LandmarkModel::from_bytes(b.data(), b.size(), ""); }
+
+std::string expect_format_error(const Bytes& b, const std::string& what) {
+  try {
+    load(b);
+    ADD_FAILURE() << what << ": loaded without error";
+  } catch (const posecheck::Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kModelFormat) << what << ": " << e.what();
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << what << ": non-posecheck exception " << e.what();
+  }
+  return {};
+}
+
+// Rewrites the header's payload SHA-256 (to reach checks behind it).
+void reseal(Bytes& b) {
+  const std::string hex = posecheck::sha256_hex(b.data() + 80, b.size() - 80);
+  for (int i = 0; i < 32; ++i) b[48 + i] = std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+}
+
+void put_u32(Bytes& b, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = std::uint8_t(v >> (8 * i));
+}
+
+TEST(CompactModel, TinyRoundTrip) {
+  const Bytes dat = tiny_dat();
+  const LandmarkModel ref = load(dat);
+  const auto px = test_image(240, 200);
+  const auto view = posecheck::packed_view(px.data(), 240, 200, posecheck::PixelFormat::kGray8);
+  const std::vector<posecheck::Box> boxes = {{20, 20, 180, 170}, {60, 40, 200, 190}, {0, 0, 240, 200}, {100, 80, 160, 140}};
+  for (const char* level : {"f32", "q8", "q4"}) {
+    const Bytes pclm = posecheck::encode_compact_landmark_model(dat.data(), dat.size(), level);
+    EXPECT_EQ(pclm, posecheck::encode_compact_landmark_model(dat.data(), dat.size(), level)) << "deterministic";
+    const LandmarkModel m = load(pclm);
+    EXPECT_EQ(m.format(), "posecheck-compact-v1");
+    EXPECT_EQ(m.sha256(), posecheck::sha256_hex(pclm.data(), pclm.size()));
+    for (const auto& box : boxes) {
+      const double dev = mean_deviation(ref.predict(view, box), m.predict(view, box));
+      if (std::string(level) == "f32") {
+        EXPECT_EQ(dev, 0.0) << "float32 leaves and floor(threshold) + 0.5 must reproduce dlib exactly";
+      } else {
+        EXPECT_LT(dev, std::string(level) == "q8" ? 0.5 : 2.0) << level;
+      }
+    }
+  }
+  EXPECT_EQ(ref.format(), "dlib-shape-predictor-v1");
+}
+
+TEST(CompactModel, TruncatedAndCorruptRefused) {
+  const Bytes dat = tiny_dat();
+  const Bytes good = posecheck::encode_compact_landmark_model(dat.data(), dat.size(), "q8");
+  load(good);
+  for (std::size_t n : {std::size_t(4), std::size_t(40), std::size_t(79), std::size_t(80), std::size_t(81),
+                        good.size() / 2, good.size() - 1}) {
+    const std::string msg = expect_format_error(Bytes(good.begin(), good.begin() + long(n)), "truncated to " + std::to_string(n));
+    EXPECT_NE(msg.find("truncated"), std::string::npos) << msg;
+  }
+  Bytes padded = good;
+  padded.push_back(0);
+  expect_format_error(padded, "one byte appended");
+  for (std::size_t at : {std::size_t(80), std::size_t(500), good.size() / 2, good.size() - 1}) {
+    Bytes b = good;
+    b[at] ^= 0x40;
+    const std::string msg = expect_format_error(b, "byte flipped at " + std::to_string(at));
+    EXPECT_NE(msg.find("SHA-256"), std::string::npos) << msg;
+  }
+  Bytes v2 = good;
+  put_u32(v2, 4, 2);
+  EXPECT_NE(expect_format_error(v2, "version 2").find("version 2"), std::string::npos);
+  // Counts that imply a huge payload are refused before any allocation.
+  for (std::size_t field : {12u, 16u, 20u, 24u, 28u, 32u}) {
+    for (std::uint32_t v : {0u, 3u, 10000u, 0xffffffffu}) {
+      Bytes b = good;
+      put_u32(b, field, v);
+      expect_format_error(b, "header field at " + std::to_string(field) + " = " + std::to_string(v));
+    }
+  }
+  // A sealed (checksum-correct) file with an out-of-range split index.
+  Bytes hostile = good;
+  const std::size_t idx1_at = 80 + 136 * 4 + 24 * 8 + 136 * 4;
+  hostile[idx1_at] = 0xff;
+  hostile[idx1_at + 1] = 0xff;
+  reseal(hostile);
+  EXPECT_NE(expect_format_error(hostile, "split index 65535").find("split pixel index"), std::string::npos);
+  Bytes nan = good;
+  put_u32(nan, 80, 0x7fc00000u);  // initial_shape[0] = NaN
+  reseal(nan);
+  EXPECT_NE(expect_format_error(nan, "NaN").find("non-finite"), std::string::npos);
+  // Random bytes behind the magic.
+  std::mt19937 rng(3);
+  for (std::size_t n : {std::size_t(4), std::size_t(100), std::size_t(5000)}) {
+    Bytes b(n);
+    for (auto& x : b) x = std::uint8_t(rng());
+    std::copy_n("PCLM", 4, b.begin());
+    expect_format_error(b, "PCLM + random " + std::to_string(n));
+  }
+}
+
+TEST(CompactModel, UnknownLevelIsInvalidArgument) {
+  const Bytes dat = tiny_dat();
+  try {
+    posecheck::encode_compact_landmark_model(dat.data(), dat.size(), "q99");
+    ADD_FAILURE() << "unknown level accepted";
+  } catch (const posecheck::Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+// Debian's dlib model (installed by setup) converted at the shipped level.
+TEST(CompactModel, RealModelDefaultLevel) {
+  const std::string path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+  const std::string faces = posecheck_test::shared_data_path("data/dlib_faces");
+  if (!posecheck_test::path_exists(path) || faces.empty()) GTEST_SKIP() << "needs " << path << " and shared/data/dlib_faces";
+  const std::string s = posecheck_test::read_file(path);
+  const Bytes dat(s.begin(), s.end());
+  const Bytes pclm = posecheck::encode_compact_landmark_model(dat.data(), dat.size(), posecheck::default_compact_level());
+  EXPECT_LE(pclm.size(), 10u * 1000 * 1000);
+  const LandmarkModel ref = load(dat);
+  const LandmarkModel m = load(pclm);
+  posecheck::FaceDetector detector;
+  double sum = 0, worst = 0;
+  int n = 0;
+  for (const char* name : {"2008_001009.jpg", "2008_002470.jpg", "2009_004587.jpg"}) {
+    const auto img = posecheck::cli::decode_image(posecheck::cli::read_file_bytes(faces + "/" + name));
+    for (const auto& face : detector.detect(img.view())) {
+      const auto a = ref.predict(img.view(), face.box), b = m.predict(img.view(), face.box);
+      const double iod = (a[36] - a[45]).norm();
+      sum += mean_deviation(a, b) / iod;
+      worst = std::max(worst, mean_deviation(a, b) / iod);
+      ++n;
+    }
+  }
+  ASSERT_GT(n, 0);
+  EXPECT_LT(sum / n, 0.01) << "mean deviation / inter-ocular distance";
+  EXPECT_LT(worst, 0.03);
+}
+
+}  // namespace
