@@ -19,11 +19,23 @@ add_compile_definitions(
 
 if(EMSCRIPTEN)
   # See wasm/CMakeLists.txt for the link flags; these are the compile flags.
-  add_compile_options(
-    -O3
-    -msimd128 -msse4.1       # dlib's SSE4.1 code compiles to WebAssembly SIMD
-    -fwasm-exceptions        # native wasm exceptions: small, fast, real messages
-  )
+  # The two choices below were measured (README, "Build choices"); the
+  # alternatives stay selectable for re-measuring.
+  set(POSECHECK_WASM_SIMD "sse41" CACHE STRING "dlib SIMD path in WebAssembly: sse41, sse2 or none")
+  set(POSECHECK_WASM_EXCEPTIONS "wasm" CACHE STRING "Exception model: wasm (-fwasm-exceptions) or js (-fexceptions)")
+  add_compile_options(-O3)
+  if(POSECHECK_WASM_SIMD STREQUAL "sse41")
+    add_compile_options(-msimd128 -msse4.1)  # dlib's SSE4.1 code compiles to WebAssembly SIMD
+  elseif(POSECHECK_WASM_SIMD STREQUAL "sse2")
+    add_compile_options(-msimd128 -msse2)
+  endif()
+  if(POSECHECK_WASM_EXCEPTIONS STREQUAL "js")
+    add_compile_options(-fexceptions)
+    add_link_options(-fexceptions)
+  else()
+    add_compile_options(-fwasm-exceptions)   # native wasm exceptions: small, fast, real messages
+    add_link_options(-fwasm-exceptions)
+  endif()
   # Eigen's own SSE code does not build against Emscripten's SSE emulation.
   add_compile_definitions(EIGEN_DONT_VECTORIZE)
 else()

@@ -110,7 +110,10 @@ function limitsParagraph() {
 
 export function buildExtension({ zip = true, log = console.log } = {}) {
   const dist = join(web, 'dist');
-  for (const f of ['posecheck.mjs', 'posecheck.wasm', 'models/shape_predictor_68_face_landmarks.dat', 'models/face3d.txt']) {
+  // The landmark model PoseChecker loads by default (DEFAULT_MODELS in web/posecheck.js).
+  const landmark = readFileSync(join(web, 'posecheck.js'), 'utf8').match(/landmarkModel: here\('\.\/dist\/([^']+)'\)/)?.[1] ??
+    'models/shape_predictor_68_face_landmarks.dat';
+  for (const f of ['posecheck.mjs', 'posecheck.wasm', landmark, 'models/face3d.txt']) {
     if (!existsSync(join(dist, f))) throw new Error(`web/dist/${f} is missing: run \`npm run build\` first`);
   }
   rmSync(outDir, { recursive: true, force: true });

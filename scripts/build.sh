@@ -22,6 +22,16 @@ cmake --build build-wasm -j"$jobs"
 mkdir -p web/dist/models
 cp -u build-wasm/wasm/posecheck.mjs build-wasm/wasm/posecheck.wasm web/dist/
 cp -u /usr/share/dlib/shape_predictor_68_face_landmarks.dat web/dist/models/
+# Its compact form (PCLM, ~9.3 MB; core/compact_landmark_model.h), derived
+# deterministically by the native CLI and checked against the pinned SHA-256.
+pclm=web/dist/models/landmarks68.pclm
+if [ ! -f "$pclm" ] || [ "$pclm" -ot /usr/share/dlib/shape_predictor_68_face_landmarks.dat ] || [ "$pclm" -ot build/tools/posecheck ]; then
+  build/tools/posecheck compact-model --in /usr/share/dlib/shape_predictor_68_face_landmarks.dat --out "$pclm" >/dev/null
+  if [ "$(sha256sum "$pclm" | cut -d' ' -f1)" != "$(cat models/landmarks68.pclm.sha256)" ]; then
+    echo "build.sh: $pclm does not match models/landmarks68.pclm.sha256 (converter changed? re-pin deliberately)" >&2
+    exit 1
+  fi
+fi
 for f in face3d.txt classifier.txt; do
   [ -f "models/$f" ] && cp -u "models/$f" web/dist/models/
 done

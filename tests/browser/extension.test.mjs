@@ -18,8 +18,7 @@ import { root } from '../node/helpers.mjs';
 import { BASE_ARGS, CHROMIUM } from './browser.mjs';
 import { artifactDir, makeFixtures } from './fixtures.mjs';
 
-const haveDist = existsSync(join(root, 'web/dist/posecheck.wasm')) &&
-  existsSync(join(root, 'web/dist/models/shape_predictor_68_face_landmarks.dat'));
+const haveDist = existsSync(join(root, 'web/dist/posecheck.wasm')) && existsSync(join(root, 'web/dist/models'));
 const skip = !existsSync(CHROMIUM) ? `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)` :
   !haveDist ? 'needs web/dist (npm run build)' : false;
 
@@ -162,13 +161,18 @@ describe('browser extension', { skip }, () => {
     assert.ok(faceGets <= 3, `face.jpg requested ${faceGets} times (page, extension, at most one revalidation)`);
   });
 
-  test('the popup opens and offers the scan', async () => {
+  test('the popup\'s button scans the active tab through the service worker', async () => {
     const popup = await context.newPage();
     const errors = [];
     popup.on('pageerror', (e) => errors.push(e.message));
     await popup.goto(`chrome-extension://${extensionId}/popup.html`);
     assert.equal(await popup.textContent('#scan'), 'Check the visible images');
+    await page.bringToFront(); // the test page is the active tab, as when the popup opens over it
+    await popup.click('#scan');
+    await popup.waitForFunction(() => !document.querySelector('#scan').disabled, null, { timeout: 60000 });
+    const status = await popup.textContent('#status');
     await popup.close();
+    assert.match(status, /^2 image\(s\) checked: .*1 no face/, status);
     assert.deepEqual(errors, []);
   });
 
