@@ -54,3 +54,13 @@ if(POSECHECK_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer targets (fuzz/, scripts/fuzz.sh): clang only, in a separate build
+# directory (build-fuzz). Everything, dlib and libsvm included, is built with
+# coverage instrumentation, ASan and UBSan (UB aborts, so the fuzzer sees it).
+option(POSECHECK_FUZZ "Build only the core and the libFuzzer targets in fuzz/ (clang)" OFF)
+if(POSECHECK_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -138,7 +138,19 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return out;
 }
 
-std::string format_row(const FeatureRow& r) {
+namespace {
+std::vector<std::string> extra_names(const std::vector<FeatureRow>& rows) {
+  std::map<std::string, int> names;
+  for (const auto& r : rows) for (const auto& [k, v] : r.extra) names[k];
+  std::vector<std::string> out;
+  for (const auto& [k, n] : names) out.push_back(k);
+  return out;
+}
+}  // namespace
+
+std::string format_row(const FeatureRow& r) { return format_row(r, {}); }
+
+std::string format_row(const FeatureRow& r, const std::vector<std::string>& extra_columns) {
   std::vector<std::string> f = {r.group, r.label, r.split, r.video, std::to_string(r.frame), r.file,
                                 std::to_string(r.face), r.status, r.reason};
   for (auto v : all_variants()) {
@@ -146,14 +158,21 @@ std::string format_row(const FeatureRow& r) {
   }
   f.push_back(r.has_features ? number_text(r.cosine_distance) : "");
   f.push_back(r.has_features ? number_text(r.rotation_difference_deg) : "");
+  for (const auto& c : extra_columns) {
+    auto it = r.extra.find(c);
+    f.push_back(it != r.extra.end() ? number_text(it->second) : "");
+  }
   return csv_line(f);
 }
 
 void write_feature_csv(const std::string& path, const std::vector<FeatureRow>& rows) {
   std::ofstream out(path, std::ios::binary);
   if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
-  out << csv_line(feature_columns()) << '\n';
-  for (const auto& r : rows) out << format_row(r) << '\n';
+  const auto extras = extra_names(rows);
+  auto header = feature_columns();
+  header.insert(header.end(), extras.begin(), extras.end());
+  out << csv_line(header) << '\n';
+  for (const auto& r : rows) out << format_row(r, extras) << '\n';
   out.flush();
   if (!out) throw Error(ErrorCode::kIo, "error writing " + path);
 }
@@ -178,6 +197,12 @@ std::vector<FeatureRow> parse_feature_csv(const std::string& text, const std::st
     auto it = idx.find(c);
     if (it == idx.end()) bad(name, lines[0].first, "missing column '" + c + "' (not a posecheck feature table?)");
     pos.push_back(it->second);
+  }
+  std::vector<std::pair<std::string, int>> extra_pos;  // columns beyond the standard ones
+  {
+    std::map<std::string, int> standard;
+    for (const auto& c : want) standard[c];
+    for (int i = 0; i < int(header.size()); ++i) if (!standard.count(header[i])) extra_pos.emplace_back(header[i], i);
   }
   std::vector<FeatureRow> rows;
   for (std::size_t li = 1; li < lines.size(); ++li) {
@@ -215,6 +240,10 @@ std::vector<FeatureRow> parse_feature_csv(const std::string& text, const std::st
       if (!parse_number(at(k), r.cosine_distance)) bad(name, ln, "cosine_distance '" + at(k) + "' is not a finite number");
       ++k;
       if (!parse_number(at(k), r.rotation_difference_deg)) bad(name, ln, "rotation_difference_deg is not a finite number");
+      for (const auto& [col, i] : extra_pos) {
+        double x;
+        if (parse_number(f[i], x)) r.extra[col] = x;
+      }
     }
     rows.push_back(std::move(r));
   }

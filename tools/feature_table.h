@@ -7,6 +7,8 @@
 //   group,label,split,video,frame,file,face,status,reason,
 //   vec_0..vec_2, vec_t_0..vec_t_5, rvec_0..rvec_2, rvec_t_0..rvec_t_5,
 //   rmat_0..rmat_8, rmat_t_0..rmat_t_11, cosine_distance, rotation_difference_deg
+// then optionally extra numeric columns (`features --extra`, tools/extra_features.h),
+// in sorted name order; an empty extra field means "not available for this row".
 // label: "real", "fake" or empty (unknown). status: "ok", "cannot_judge",
 // "no_face"; the feature columns are empty unless status is "ok".
 // Fields containing a comma, quote or newline are quoted as in RFC 4180.
@@ -17,6 +19,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +38,9 @@ struct FeatureRow {
   std::array<std::vector<double>, 6> variants;
   double cosine_distance = 0;
   double rotation_difference_deg = 0;
+  // Extra named columns (beyond the paper); read back from any column the
+  // table has beyond the standard ones, when its field is a finite number.
+  std::map<std::string, double> extra;
 
   const std::vector<double>& features(FeatureVariant v) const { return variants[int(v)]; }
   // Label as 1 (fake), 0 (real), -1 (unknown).
@@ -55,6 +61,8 @@ std::string csv_line(const std::vector<std::string>& fields);
 std::vector<std::string> split_csv_line(const std::string& line);
 
 std::string format_row(const FeatureRow& row);
+// With the given extra columns appended (empty field where a row lacks one).
+std::string format_row(const FeatureRow& row, const std::vector<std::string>& extra_columns);
 
 // Writes header + rows. Throws Error kIo when the file cannot be written.
 void write_feature_csv(const std::string& path, const std::vector<FeatureRow>& rows);

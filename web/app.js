@@ -1,7 +1,7 @@
 // The checker page: drag-and-drop images and videos, webcam, explanation,
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
-import { DEFAULT_MODELS, PoseChecker } from './posecheck.js';
+import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, PoseChecker } from './posecheck.js';
 import { drawOverlay, faceBand, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -44,14 +44,16 @@ async function load() {
   const bar = $('#load-progress'), status = $('#load-status');
   const started = performance.now();
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').catch(() => {});
+  // ?landmarks=full selects dlib's full 99.7 MB model instead of the compact one.
+  const landmarkChoice = new URLSearchParams(location.search).get('landmarks') === 'full' ? FULL_LANDMARK_MODEL : DEFAULT_MODELS;
   try {
-    const landmarks = await fetchWithProgress(DEFAULT_MODELS.landmarkModel, (got, total) => {
+    const landmarks = await fetchWithProgress(landmarkChoice.landmarkModel, (got, total) => {
       if (total) bar.value = (0.9 * got) / total;
       status.textContent = `${(got / 1e6).toFixed(1)} MB${total ? ` of ${(total / 1e6).toFixed(1)} MB` : ''}`;
     });
     status.textContent = 'Starting the checker…';
     const [faceModel, classifier] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel), optionalText(DEFAULT_MODELS.classifier)]);
-    state.checker = await PoseChecker.create({ landmarkModel: landmarks.buffer, faceModel, classifier });
+    state.checker = await PoseChecker.create({ landmarkModel: landmarks.buffer, landmarkSha256: landmarkChoice.landmarkSha256, faceModel, classifier });
     bar.value = 1;
     document.body.dataset.ready = 'true';
     document.body.dataset.coldStartMs = String(Math.round(performance.now() - started));

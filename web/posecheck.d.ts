@@ -27,6 +27,8 @@ export interface ModelOptions {
 }
 
 export declare const DEFAULT_MODELS: Readonly<Required<Omit<ModelOptions, 'workerUrl'>>>;
+/** dlib's full 99.7 MB landmark model, selectable instead of the compact default. */
+export declare const FULL_LANDMARK_MODEL: Readonly<{ landmarkModel: string; landmarkSha256: string }>;
 
 export interface Pose {
   ok: boolean;

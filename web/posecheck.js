@@ -10,12 +10,25 @@ export { PoseCheckError, DEFAULT_OPTIONS };
 
 const here = (path) => new URL(path, import.meta.url).href;
 
-/** The default models, shipped in the package (see models/README.md). */
+/**
+ * dlib's full 68-point landmark model (99.7 MB), selectable instead of the
+ * compact default: PoseChecker.create({ ...FULL_LANDMARK_MODEL }).
+ */
+export const FULL_LANDMARK_MODEL = Object.freeze({
+  landmarkModel: here('./dist/models/shape_predictor_68_face_landmarks.dat'),
+  landmarkSha256: 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f',
+});
+
+/**
+ * The default models, shipped in the package (see models/README.md). The
+ * landmark model is the compact derivative of dlib's (9.3 MB, 4-bit leaves;
+ * deviation and AUROC figures in docs/results.md).
+ */
 export const DEFAULT_MODELS = Object.freeze({
   moduleUrl: here('./dist/posecheck.mjs'),
   wasmUrl: here('./dist/posecheck.wasm'),
-  landmarkModel: here('./dist/models/shape_predictor_68_face_landmarks.dat'),
-  landmarkSha256: 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f',
+  landmarkModel: here('./dist/models/landmarks68.pclm'),
+  landmarkSha256: '5f6977bb70e65606436938cb17d9d43f26246b36381852c68c7bb09bdf828048',
   faceModel: here('./dist/models/face3d.txt'),
   classifier: here('./dist/models/classifier.txt'),
 });

@@ -10,7 +10,7 @@ test('the package ships the API, types, module and default models', () => {
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8' }));
   const files = new Set(pack.files.map((f) => f.path));
   for (const f of ['web/posecheck.js', 'web/engine.js', 'web/worker.js', 'web/posecheck.d.ts', 'web/dist/posecheck.mjs',
-    'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/face3d.txt', 'models/face3d.txt']) {
+    'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/landmarks68.pclm', 'web/dist/models/face3d.txt', 'models/face3d.txt']) {
     assert.ok(files.has(f), `package lacks ${f}`);
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -24,6 +24,8 @@ test('the public entry point imports in Node and exposes the API', async () => {
   assert.match(api.DEFAULT_MODELS.landmarkSha256, /^[0-9a-f]{64}$/);
   // Every default model URL points inside the package, never to another host.
   for (const [k, v] of Object.entries(api.DEFAULT_MODELS)) if (k !== 'landmarkSha256') assert.match(v, /^file:/, k);
+  assert.match(api.DEFAULT_MODELS.landmarkModel, /landmarks68\.pclm$/);
+  assert.match(api.FULL_LANDMARK_MODEL.landmarkModel, /shape_predictor_68_face_landmarks\.dat$/);
 });
 
 test('no dynamic code: the module and API run under an MV3 extension CSP', () => {
