@@ -230,3 +230,28 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("check --no-such-option x.jpg").exit_code, 2);
   EXPECT_EQ(run("help").exit_code, 0);
 }
+
+TEST_F(Cli, VideoIsCheckedFrameByFrameWithAMeanScore) {
+  if (std::system("command -v ffmpeg >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs the ffmpeg command (Debian ffmpeg) to make the clip";
+  const std::string clip = temp_dir() + "/clip.webm";
+  const std::string make = "ffmpeg -loglevel error -y -loop 1 -framerate 5 -t 2 -i " + demo_photo() +
+                           " -vf scale=640:-2 -c:v libvpx -b:v 1M -pix_fmt yuv420p " + clip;
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  CliRun r = run("check --fps 2 " + clip);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"type\":\"video\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"frames_analysed\":4"), std::string::npos) << r.out.substr(0, 600);
+  EXPECT_NE(r.out.find("\"frames\":[{\"frame\":0,\"time_s\":0"), std::string::npos);
+  EXPECT_NE(r.out.find("\"pose_whole\":{\"ok\":true"), std::string::npos);
+  // Every frame: all 10 frames without --fps.
+  r = run("check " + clip);
+  EXPECT_NE(r.out.find("\"frames_analysed\":10"), std::string::npos) << r.out.substr(0, 600);
+
+  // A WebM cut off after its header has no decodable frame: a clear error.
+  const std::string bytes = posecheck_test::read_file(clip);
+  const std::string cut = write_temp("cut.webm", bytes.substr(0, 200));
+  r = run("check " + cut);
+  EXPECT_FALSE(r.crashed);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("\"error\""), std::string::npos) << r.out;
+}
