@@ -142,7 +142,10 @@ Classifier Classifier::parse(const std::string& text) {
     while (ls >> tok) {
       const auto colon = tok.find(':');
       if (colon == std::string::npos) bad(ln, "expected index:value");
-      const long idx = std::strtol(tok.substr(0, colon).c_str(), &end, 10);
+      // Named, not a temporary: `end` points into it (fuzz_classifier found
+      // the temporary's use after its scope).
+      const std::string index_text = tok.substr(0, colon);
+      const long idx = std::strtol(index_text.c_str(), &end, 10);
       if (*end != '\0' || idx <= last || idx > 64) bad(ln, "feature indices must increase within 1..64");
       const double val = std::strtod(tok.c_str() + colon + 1, &end);
       if (*end != '\0' || !std::isfinite(val)) bad(ln, "feature value is not a finite number");

@@ -331,6 +331,22 @@ dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, st
   const std::size_t nsplits = std::size_t(d.splits()), nleaves = std::size_t(d.leaves());
   dlib::matrix<float, 0, 1> initial_shape(long(nvals), 1);
   for (std::size_t j = 0; j < nvals; ++j) initial_shape(long(j)) = p.f32("initial shape");
+  // Value ranges (found by fuzz_compact_model: finite but huge or degenerate
+  // values made dlib convert out-of-range floats to long when predicting,
+  // undefined behaviour). dlib's shapes live in a face box normalised to
+  // [0, 1], so bounded coordinates, a non-degenerate initial shape and leaf
+  // updates of at most one box keep every predicted point finite and far
+  // inside the range of long.
+  auto in_range = [](float v, float bound) { return std::isfinite(v) && std::fabs(v) <= bound; };
+  constexpr float kMaxCoord = 10.0f, kMaxLeaf = 1.0f, kMinSpread = 0.01f;
+  float lo[2] = {initial_shape(0), initial_shape(1)}, hi[2] = {lo[0], lo[1]};
+  for (std::size_t j = 0; j < nvals; ++j) {
+    const float v = initial_shape(long(j));
+    if (!in_range(v, kMaxCoord)) fail("initial shape value outside [-10, 10]");
+    lo[j % 2] = std::min(lo[j % 2], v);
+    hi[j % 2] = std::max(hi[j % 2], v);
+  }
+  if (hi[0] - lo[0] < kMinSpread || hi[1] - lo[1] < kMinSpread) fail("initial shape is degenerate (all points together)");
   std::vector<std::vector<dlib::impl::regression_tree>> forests(d.cascades);
   std::vector<std::vector<dlib::vector<float, 2>>> pixels(d.cascades);
   const int half = d.leaf_bits == 32 ? 0 : 1 << (d.leaf_bits - 1);
@@ -340,6 +356,7 @@ dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, st
     for (auto& px : pixels[c]) {
       px.x() = p.f32("reference pixels");
       px.y() = p.f32("reference pixels");
+      if (!in_range(px.x(), kMaxCoord) || !in_range(px.y(), kMaxCoord)) fail("reference pixel outside [-10, 10]");
     }
     std::vector<float> weight(nvals);
     for (auto& v : weight) v = p.f32("coordinate weights");
@@ -373,7 +390,10 @@ dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, st
       for (auto& leaf : tree.leaf_values) {
         leaf.set_size(long(nvals));
         if (d.leaf_bits == 32) {
-          for (std::size_t j = 0; j < nvals; ++j) leaf(long(j)) = p.f32("leaf values");
+          for (std::size_t j = 0; j < nvals; ++j) {
+            leaf(long(j)) = p.f32("leaf values");
+            if (!in_range(leaf(long(j)), kMaxLeaf)) fail("leaf value outside [-1, 1]");
+          }
           continue;
         }
         const float s = scales[k++];
@@ -386,6 +406,7 @@ dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, st
           acc >>= d.leaf_bits;
           nbits -= int(d.leaf_bits);
           leaf(long(j)) = float(q) * s * weight[j];
+          if (!in_range(leaf(long(j)), kMaxLeaf)) fail("leaf value outside [-1, 1]");
         }
       }
     }

@@ -26,6 +26,7 @@
 #include "decode_image.h"
 #include "decode_video.h"
 #include "errors.h"
+#include "extra_features.h"
 #include "feature_table.h"
 
 namespace posecheck::cli {
@@ -61,6 +62,9 @@ struct Counts {
 struct Sink {
   std::vector<FeatureRow> rows;
   Counts counts;
+  // --extra: also the columns of tools/extra_features.h (needs the 3D face).
+  const FaceModel3D* extra_face = nullptr;
+  PoseSolverOptions solver;
 };
 
 void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
@@ -78,6 +82,7 @@ void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
     if (f.status == FaceStatus::kOk && f.features) {
       row.status = "ok";
       row.set_features(*f.features, f.rotation_difference_deg);
+      if (sink.extra_face) research::add_extra_columns(row, f, *sink.extra_face, r.width, r.height, sink.solver);
       ++sink.counts.ok;
     } else {
       row.status = "cannot_judge";
@@ -199,7 +204,8 @@ int usage(const std::string& why) {
                "usage: posecheck features --out FILE.csv [--label real|fake] [--group NAME] [--fps N] INPUT...\n"
                "       posecheck features --out FILE.csv --manifest CSV [--split NAME]... [--group-by pair|subject]\n"
                "       posecheck features --out FILE.csv --landmarks FILE.csv\n"
-               "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N]\n",
+               "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N]\n"
+               "  --extra: also write the extra columns of tools/extra_features.h (beyond the paper)\n",
                why.c_str());
   return 2;
 }
@@ -210,7 +216,7 @@ int command_features(const Args& args) {
   ParsedArgs parsed;
   try {
     parsed = parse_args(args, {"out", "label", "group", "manifest", "split", "group-by", "landmarks", "model-dir", "landmark-model",
-                               "upsample", "fps", "max-faces"});
+                               "upsample", "fps", "max-faces"}, {"extra"});
     if (!parsed.has("out")) throw UsageError("--out FILE.csv is required");
     const int sources = int(parsed.has("manifest")) + int(parsed.has("landmarks")) + int(!parsed.positional.empty());
     if (sources != 1) throw UsageError("give exactly one of: INPUT files, --manifest CSV, --landmarks CSV");
@@ -236,6 +242,10 @@ int command_features(const Args& args) {
   Checker checker = load_checker(models);
 
   Sink sink;
+  if (parsed.has("extra")) {
+    sink.extra_face = &checker.face_model();
+    sink.solver = options.solver;
+  }
   if (parsed.has("landmarks")) {
     const std::string path = parsed.get("landmarks", "");
     for (const auto& lr : research::read_landmark_csv(path)) {

@@ -39,7 +39,7 @@ unsigned be32(const std::uint8_t* p) { return (unsigned(p[0]) << 24) | (unsigned
 unsigned le16(const std::uint8_t* p) { return unsigned(p[0]) | (unsigned(p[1]) << 8); }
 unsigned le24(const std::uint8_t* p) { return unsigned(p[0]) | (unsigned(p[1]) << 8) | (unsigned(p[2]) << 16); }
 
-void jpeg_size(const std::vector<std::uint8_t>& b, int& w, int& h) {
+void jpeg_size(const std::vector<std::uint8_t>& b, int& w, int& h, int* components = nullptr) {
   std::size_t i = 2;
   while (i + 4 <= b.size()) {
     if (b[i] != 0xFF) header_error("JPEG marker expected");
@@ -53,6 +53,7 @@ void jpeg_size(const std::vector<std::uint8_t>& b, int& w, int& h) {
       if (i + 9 > b.size()) break;
       h = int(be16(&b[i + 5]));
       w = int(be16(&b[i + 7]));
+      if (components) *components = i + 10 <= b.size() ? b[i + 9] : 0;
       return;
     }
     if (marker == 0xDA) break;  // scan data before any frame header
@@ -118,6 +119,24 @@ DecodedImage decode_image(const std::vector<std::uint8_t>& bytes) {
   }
   if (img.nc() != w || img.nr() != h) {
     throw Error(ErrorCode::kImageDecode, "decoded size differs from the header (corrupt file)");
+  }
+  // A 4-component JPEG is CMYK (or YCCK, which libjpeg outputs as CMYK), and
+  // dlib's loader hands its four channels over as if they were RGBA: wrong
+  // colours and K as alpha (found by the bad-input corpus, cmyk.jpg). Convert
+  // as browsers do, assuming Adobe's inverted storage: R = C'K'/255.
+  int components = 0;
+  if (format == ImageFormat::kJpeg) jpeg_size(bytes, w, h, &components);
+  if (components == 4) {
+    for (long r = 0; r < img.nr(); ++r) {
+      for (long c = 0; c < img.nc(); ++c) {
+        auto& p = img[r][c];
+        const unsigned k = p.alpha;
+        p.red = std::uint8_t((p.red * k + 127) / 255);
+        p.green = std::uint8_t((p.green * k + 127) / 255);
+        p.blue = std::uint8_t((p.blue * k + 127) / 255);
+        p.alpha = 255;
+      }
+    }
   }
   DecodedImage out;
   out.width = w;
