@@ -113,13 +113,15 @@ Classifier Classifier::parse(const std::string& text) {
       if (key == "svm_type") ls >> svm_type;
       else if (key == "kernel_type") ls >> kernel;
       else if (key == "gamma") { auto v = numbers(ls, ln); if (v.size() != 1 || !(v[0] > 0)) bad(ln, "gamma must be one positive number"); m.model.param.gamma = v[0]; }
-      else if (key == "nr_class") { auto v = numbers(ls, ln); nr_class = v.size() == 1 ? int(v[0]) : 0; }
+      // Counts are range-checked before the conversion to int (fuzz_classifier:
+      // converting an out-of-range double is undefined behaviour).
+      else if (key == "nr_class") { auto v = numbers(ls, ln); nr_class = v.size() == 1 && v[0] >= 0 && v[0] <= 1e6 ? int(v[0]) : 0; }
       else if (key == "total_sv") { auto v = numbers(ls, ln); if (v.size() != 1 || v[0] < 1 || v[0] > 1e6) bad(ln, "total_sv out of range"); total_sv = int(v[0]); }
       else if (key == "rho") { auto v = numbers(ls, ln); if (v.size() != 1) bad(ln, "rho needs one value"); m.rho = v[0]; }
       else if (key == "label") { svm_labels = numbers(ls, ln); }
       else if (key == "probA") { auto v = numbers(ls, ln); if (v.size() != 1) bad(ln, "probA needs one value"); m.prob_a = v[0]; header["probA"] = v; }
       else if (key == "probB") { auto v = numbers(ls, ln); if (v.size() != 1) bad(ln, "probB needs one value"); m.prob_b = v[0]; header["probB"] = v; }
-      else if (key == "nr_sv") { auto v = numbers(ls, ln); if (v.size() != 2 || v[0] < 0 || v[1] < 0) bad(ln, "nr_sv needs two counts"); m.n_sv[0] = int(v[0]); m.n_sv[1] = int(v[1]); }
+      else if (key == "nr_sv") { auto v = numbers(ls, ln); if (v.size() != 2 || !(v[0] >= 0 && v[0] <= 1e6 && v[1] >= 0 && v[1] <= 1e6)) bad(ln, "nr_sv needs two counts"); m.n_sv[0] = int(v[0]); m.n_sv[1] = int(v[1]); }
       else if (key == "SV") {
         in_sv = true;
         if (svm_type != "c_svc") bad(ln, "svm_type must be c_svc");

@@ -218,7 +218,14 @@ async function checkVideoFile(file, card) {
   for (const [i, t] of times.entries()) {
     if (cancelled) break;
     video.currentTime = t;
-    await waitFor(video, 'seeked').catch(() => {});
+    // A truncated file can stall a seek for good (no 'seeked', no 'error'):
+    // waiting 15 s on each remaining frame kept the card pending for a minute
+    // (found by tests/browser/bad_inputs.test.mjs). Stop at the first stall.
+    const seeked = await waitFor(video, 'seeked', 4000).then(() => true, () => false);
+    if (!seeked) {
+      frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true, error: 'the video cannot be decoded from here on (truncated or corrupt)' });
+      break;
+    }
     work.getContext('2d').drawImage(video, 0, 0);
     try {
       const result = await state.checker.checkImage(work, options());
@@ -241,6 +248,8 @@ async function checkVideoFile(file, card) {
   const verdict = !anyFace ? 'no_face' : score === null ? (frames.some((f) => f.result?.verdict === 'not_scored') ? 'not_scored' : 'cannot_judge') : band(score);
   setVerdict(card, verdict, score);
   card.dataset.frames = String(frames.length);
+  const stall = frames.find((f) => f.stalled);
+  if (stall && !cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Stopped at ${stall.time.toFixed(1)} s: ${stall.error}; the verdict covers the frames before.`;
   if (cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Cancelled after ${frames.length} of ${times.length} frames; the verdict covers those.`;
   // Click a timeline to see that frame with its overlay.
   const seek = async (event) => {
