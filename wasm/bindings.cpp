@@ -220,9 +220,6 @@ class Analyzer {
     });
   }
 
-  // Releases the input buffer's memory (e.g. after the 100 MB model).
-  void releaseInput() { release_input(); }
-
  private:
   void release_input() { std::vector<std::uint8_t>().swap(input_); }
 
@@ -245,7 +242,6 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("load", &Analyzer::load)
       .function("check", &Analyzer::check)
       .function("judgeLandmarks", &Analyzer::judgeLandmarks)
-      .function("profile", &Analyzer::profile)
-      .function("releaseInput", &Analyzer::releaseInput);
+      .function("profile", &Analyzer::profile);
   emscripten::function("version", &version);
 }

@@ -140,6 +140,31 @@ describe('checker page', { skip }, () => {
     await context.setOffline(false);
   });
 
+  test('the worker API rejects bad input with a clear error and stays usable', async () => {
+    const outcome = await page.evaluate(async () => {
+      const { PoseChecker } = await import('/posecheck.js');
+      const checker = await PoseChecker.create({ classifier: '' });
+      const errors = [];
+      for (const bad of [{ rgba: new Uint8Array(10), width: 5, height: 5 }, { rgba: new Uint8Array(4), width: 20000, height: 20000 },
+        { rgba: new Uint8Array(4 * 17000), width: 17000, height: 1 }]) {
+        try { await checker.checkImage(bad); errors.push('resolved'); } catch (e) { errors.push(`${e.name}/${e.code}: ${e.message}`); }
+      }
+      let modelError = '';
+      try { await PoseChecker.create({ landmarkModel: new Uint8Array(1000).buffer, landmarkSha256: '' }); } catch (e) { modelError = e.message; }
+      const ok = await checker.checkImage({ rgba: new Uint8Array(64 * 48 * 4), width: 64, height: 48 });
+      checker.close();
+      let closed = '';
+      try { await checker.checkImage({ rgba: new Uint8Array(4), width: 1, height: 1 }); } catch (e) { closed = e.code; }
+      return { errors, modelError, verdict: ok.verdict, closed };
+    });
+    assert.match(outcome.errors[0], /PoseCheckError\/invalid_argument: pixel buffer holds 10 bytes; 5x5 RGBA needs 100/);
+    assert.match(outcome.errors[1], /PoseCheckError\/.*(needs|over the limit)/);
+    assert.match(outcome.errors[2], /over the limit/);
+    assert.match(outcome.modelError, /not a dlib shape predictor|landmark model/);
+    assert.equal(outcome.verdict, 'no_face');
+    assert.equal(outcome.closed, 'closed');
+  });
+
   test('no request left the page origin and none carried a body', () => {
     assert.deepEqual(watch.foreign([origin]).map((r) => r.url), []);
     assert.deepEqual(watch.withBody().map((r) => `${r.method} ${r.url}`), []);
