@@ -17,15 +17,6 @@ Checker::Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classi
 
 namespace {
 
-void select(const std::vector<int>& idx, const Landmarks& lm, const FaceModel3D& face, std::vector<Point3>& model,
-            std::vector<Point2>& image) {
-  model.clear();
-  image.clear();
-  for (int i : idx) {
-    model.push_back(face.points[i]);
-    image.push_back(lm[i]);
-  }
-}
 
 // Adds the time since construction (or the last lap) to a stage's total.
 class Lap {
@@ -65,9 +56,9 @@ FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int he
   const CameraIntrinsics cam = camera_for_image(width, height);
   std::vector<Point3> model;
   std::vector<Point2> image;
-  select(whole_face_indices(), lm, face_, model, image);
+  select_correspondences(whole_face_indices(), lm, face_, model, image);
   r.pose_whole = solve_pose(model, image, cam, options.solver);
-  select(central_face_indices(), lm, face_, model, image);
+  select_correspondences(central_face_indices(), lm, face_, model, image);
   // Start the central solve from the whole-face pose: both describe one head,
   // and this keeps the pair on the same (front-facing) branch.
   r.pose_central = solve_pose(model, image, cam, options.solver, r.pose_whole.ok ? &r.pose_whole.pose : nullptr);

@@ -29,6 +29,16 @@ std::string digest(const std::string& text) {
 
 }  // namespace
 
+void select_correspondences(const std::vector<int>& indices, const Landmarks& landmarks, const FaceModel3D& face,
+                            std::vector<Point3>& model, std::vector<Point2>& image) {
+  model.clear();
+  image.clear();
+  for (int i : indices) {
+    model.push_back(face.points[i]);
+    image.push_back(landmarks[i]);
+  }
+}
+
 FaceModel3D parse_face_model(const std::string& text) {
   std::istringstream in(text);
   std::string line;

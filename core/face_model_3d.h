@@ -17,6 +17,11 @@ struct FaceModel3D {
   std::string sha256;  // of the text it was parsed from
 };
 
+// The 2D-3D correspondences of a landmark subset (0-based indices, e.g.
+// whole_face_indices()): model[i] pairs with image[i]. Replaces both vectors.
+void select_correspondences(const std::vector<int>& indices, const Landmarks& landmarks, const FaceModel3D& face,
+                            std::vector<Point3>& model, std::vector<Point2>& image);
+
 // Parses the project's text format:
 //   line 1: "posecheck-face3d 1"
 //   then lines "# ..." (comments) and exactly 68 lines "x y z" (mm).

@@ -8,15 +8,6 @@
 namespace posecheck {
 namespace {
 
-void select(const std::vector<int>& idx, const Landmarks& lm, const FaceModel3D& face, std::vector<Point3>& model,
-            std::vector<Point2>& image) {
-  model.clear();
-  image.clear();
-  for (int i : idx) {
-    model.push_back(face.points[i]);
-    image.push_back(lm[i]);
-  }
-}
 
 double rms_over(const std::vector<int>& idx, const std::vector<Point2>& projected, const Landmarks& lm) {
   double sum = 0;
@@ -33,7 +24,7 @@ RegionResiduals region_residuals(const Landmarks& lm, const FaceModel3D& face, c
   std::iota(all.begin(), all.end(), 0);
   std::vector<Point3> model;
   std::vector<Point2> image;
-  select(all, lm, face, model, image);
+  select_correspondences(all, lm, face, model, image);
   const PoseEstimate e = solve_pose(model, image, camera, options, start);
   if (!e.ok) return r;
   const auto projected = project_points(model, e.pose, camera);
@@ -49,9 +40,9 @@ JawCentralDifference jaw_central_difference(const Landmarks& lm, const FaceModel
   JawCentralDifference d;
   std::vector<Point3> model;
   std::vector<Point2> image;
-  select(jaw_indices(), lm, face, model, image);
+  select_correspondences(jaw_indices(), lm, face, model, image);
   d.jaw = solve_pose(model, image, camera, options, start);
-  select(central_face_indices(), lm, face, model, image);
+  select_correspondences(central_face_indices(), lm, face, model, image);
   d.central = solve_pose(model, image, camera, options, start);
   if (!d.jaw.ok || !d.central.ok) return d;
   d.ok = true;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "decode_image.h"
@@ -54,6 +55,23 @@ ModelOptions model_options(const ParsedArgs& parsed) {
   m.landmark_model = parsed.get("landmark-model", "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
   m.use_classifier = !parsed.has("no-classifier");
   return m;
+}
+
+void expand_inputs(const std::string& path, std::vector<std::string>& out) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::vector<std::string> names;
+    if (DIR* d = opendir(path.c_str())) {
+      while (dirent* e = readdir(d)) {
+        if (e->d_name[0] != '.') names.push_back(e->d_name);
+      }
+      closedir(d);
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) expand_inputs(path + "/" + n, out);
+  } else {
+    out.push_back(path);
+  }
 }
 
 std::string read_text_file(const std::string& path) {

@@ -46,4 +46,8 @@ CheckerOptions checker_options(const ParsedArgs& parsed);
 
 std::string read_text_file(const std::string& path);
 
+// Appends `path` to out, or, for a directory, every file below it (sorted,
+// recursively, skipping hidden entries).
+void expand_inputs(const std::string& path, std::vector<std::string>& out);
+
 }  // namespace posecheck::cli

@@ -89,23 +89,6 @@ std::string error_json(const std::string& path, const std::string& code, const s
   return w.str();
 }
 
-// Expands directories (sorted, non-recursive into hidden entries) into files.
-void expand(const std::string& path, std::vector<std::string>& out) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    std::vector<std::string> names;
-    if (DIR* d = opendir(path.c_str())) {
-      while (dirent* e = readdir(d)) {
-        if (e->d_name[0] != '.') names.push_back(e->d_name);
-      }
-      closedir(d);
-    }
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names) expand(path + "/" + n, out);
-  } else {
-    out.push_back(path);
-  }
-}
 
 }  // namespace
 
@@ -126,7 +109,7 @@ int command_check(const Args& args) {
   Checker checker = load_checker(model_options(parsed));
 
   std::vector<std::string> files;
-  for (const auto& p : parsed.positional) expand(p, files);
+  for (const auto& p : parsed.positional) expand_inputs(p, files);
   int failures = 0;
   for (const auto& path : files) {
     std::string doc;

@@ -116,22 +116,6 @@ bool has_image_extension(const std::string& path) {
   return ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "webp";
 }
 
-void expand(const std::string& path, std::vector<std::string>& out) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    std::vector<std::string> names;
-    if (DIR* d = opendir(path.c_str())) {
-      while (dirent* e = readdir(d)) {
-        if (e->d_name[0] != '.') names.push_back(e->d_name);
-      }
-      closedir(d);
-    }
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names) expand(path + "/" + n, out);
-  } else {
-    out.push_back(path);
-  }
-}
 
 // One input file (image or video) -> rows.
 void process_file(Checker& checker, const CheckerOptions& options, double fps, const std::string& path, const FeatureRow& base,
@@ -293,7 +277,7 @@ int command_features(const Args& args) {
     label = research::normalise_label(parsed.get("label", ""));
     for (const auto& input : parsed.positional) {
       std::vector<std::string> files;
-      expand(input, files);
+      expand_inputs(input, files);
       for (const auto& path : files) {
         FeatureRow base;
         base.label = label;
