@@ -1,10 +1,9 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { drawOverlay, faceBand, WORDING } from './lib/overlay.js';
+import { drawOverlay, faceHeadline, faceNumbers, WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
-const fmt = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 
 function fail(message) {
   $('#verdict').textContent = 'No result';
@@ -20,16 +19,10 @@ function describe(result) {
   list.textContent = '';
   result.faces.forEach((face, i) => {
     const li = document.createElement('li');
-    const band = faceBand(face);
-    li.textContent = `Face ${i + 1}: ${WORDING[band]}` +
-      (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
-      (face.status !== 'ok' ? ` — ${face.reason}` : '');
+    li.textContent = faceHeadline(face, i);
     if (face.features) {
-      const t = face.features.rmat_t.slice(9);
       const p = document.createElement('p');
-      p.textContent = `Angle between the two head poses: ${fmt(face.rotation_difference_deg, 2)}°. ` +
-        `Translation difference: ${fmt(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fmt(face.cosine_distance, 5)}. ` +
-        `Reprojection error: whole face ${fmt(face.pose_whole.rms_px, 2)} px, central face ${fmt(face.pose_central.rms_px, 2)} px.`;
+      p.textContent = faceNumbers(face);
       li.append(p);
     }
     list.append(li);

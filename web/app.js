@@ -2,7 +2,7 @@
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, PoseChecker } from './posecheck.js';
-import { drawOverlay, faceBand, WORDING } from './overlay.js';
+import { drawOverlay, faceHeadline, faceNumbers, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
@@ -95,27 +95,20 @@ function showError(card, message) {
   $('.card-actions', card).hidden = true;
 }
 
-const fmt = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 
 function describeFaces(card, result) {
   const list = $('.faces', card);
   list.textContent = '';
   result.faces.forEach((face, i) => {
     const li = document.createElement('li');
-    const band = faceBand(face);
     const head = document.createElement('span');
-    head.textContent = `Face ${i + 1}: ${WORDING[band]}` +
-      (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
-      (face.status !== 'ok' ? ` — ${face.reason}` : '');
+    head.textContent = faceHeadline(face, i);
     li.append(head);
     if (face.features) {
-      const t = face.features.rmat_t.slice(9);
       const details = document.createElement('details');
       details.innerHTML = '<summary>The numbers behind it</summary>';
       const p = document.createElement('p');
-      p.textContent = `Angle between the two head poses: ${fmt(face.rotation_difference_deg, 2)}°. ` +
-        `Translation difference: ${fmt(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fmt(face.cosine_distance, 5)}. ` +
-        `Reprojection error: whole face ${fmt(face.pose_whole.rms_px, 2)} px, central face ${fmt(face.pose_central.rms_px, 2)} px.`;
+      p.textContent = faceNumbers(face);
       details.append(p);
       li.append(details);
     }

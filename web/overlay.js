@@ -94,3 +94,21 @@ export const WORDING = Object.freeze({
   no_face: 'No face found',
   not_scored: 'Not scored (no classifier loaded)',
 });
+
+const fixed = (x, digits) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
+
+/** One face's verdict line, e.g. "Face 1: Poses agree — likely real (P(fake) 8%)". */
+export function faceHeadline(face, index) {
+  return `Face ${index + 1}: ${WORDING[faceBand(face)]}` +
+    (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
+    (face.status !== 'ok' ? ` — ${face.reason}` : '');
+}
+
+/** The numbers behind a face's verdict, as a sentence; '' when it has no features. */
+export function faceNumbers(face) {
+  if (!face.features) return '';
+  const t = face.features.rmat_t.slice(9);
+  return `Angle between the two head poses: ${fixed(face.rotation_difference_deg, 2)}°. ` +
+    `Translation difference: ${fixed(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fixed(face.cosine_distance, 5)}. ` +
+    `Reprojection error: whole face ${fixed(face.pose_whole.rms_px, 2)} px, central face ${fixed(face.pose_central.rms_px, 2)} px.`;
+}
