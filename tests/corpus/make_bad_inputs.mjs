@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PNG_SIGNATURE, pngChunk } from '../../scripts/png.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const demo = join(root, 'node_modules/@vladmandic/face-api/demo/sample2.jpg');
@@ -21,24 +22,6 @@ const demo = join(root, 'node_modules/@vladmandic/face-api/demo/sample2.jpg');
 const ffmpeg = (...args) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 
 // --- small binary helpers ---------------------------------------------------
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
 /** A PNG whose IHDR declares w x h (8-bit RGB) with a tiny, short IDAT. */
 function pngDeclaring(w, h) {
   const ihdr = Buffer.alloc(13);
@@ -46,7 +29,7 @@ function pngDeclaring(w, h) {
   ihdr.writeUInt32BE(h, 4);
   ihdr[8] = 8; ihdr[9] = 2; // bit depth 8, colour type RGB
   const idat = Buffer.from([0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]); // zlib of one 0 byte
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr),
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr),
     pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
 }
 /** Patches the first SOF segment of a JPEG to declare w x h. */
