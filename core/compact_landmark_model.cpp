@@ -7,6 +7,7 @@
 #include <limits>
 #include <streambuf>
 
+#include "dlib_image.h"
 #include "errors.h"
 #include "sha256.h"
 
@@ -286,7 +287,8 @@ std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat,
   return encode_compact_landmark_model(initial_shape, forests, anchor_idx, deltas, level);
 }
 
-dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size) {
+CompactShapePredictor CompactShapePredictor::parse(const std::uint8_t* data, std::size_t size,
+                                                   bool verify_payload_digest) {
   if (!is_compact_landmark_model(data, size)) fail("wrong magic (not a PCLM file)");
   if (size < kHeaderSize) fail("truncated: " + std::to_string(size) + " bytes, shorter than the 80-byte header");
   Reader r{data, size, 4};
@@ -317,20 +319,28 @@ dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, st
     fail("truncated or padded: header declares " + std::to_string(payload_size) + " payload bytes, file has " +
          std::to_string(size - kHeaderSize));
   const std::uint8_t* payload = data + kHeaderSize;
-  const std::string digest = sha256_hex(payload, std::size_t(payload_size));
-  static const char* hexd = "0123456789abcdef";
-  std::string stored;
-  for (int i = 0; i < 32; ++i) {
-    stored += hexd[data[48 + i] >> 4];
-    stored += hexd[data[48 + i] & 15];
+  if (verify_payload_digest) {
+    const std::string digest = sha256_hex(payload, std::size_t(payload_size));
+    static const char* hexd = "0123456789abcdef";
+    std::string stored;
+    for (int i = 0; i < 32; ++i) {
+      stored += hexd[data[48 + i] >> 4];
+      stored += hexd[data[48 + i] & 15];
+    }
+    if (digest != stored) fail("corrupt: payload SHA-256 " + digest + " does not match the header's " + stored);
   }
-  if (digest != stored) fail("corrupt: payload SHA-256 " + digest + " does not match the header's " + stored);
 
+  CompactShapePredictor m;
+  m.parts_ = d.parts;
+  m.trees_ = d.trees;
+  m.depth_ = d.depth;
+  m.leaf_bits_ = d.leaf_bits;
   Reader p{payload, std::size_t(payload_size), 0};
   const std::size_t nvals = 2 * std::size_t(d.parts);
-  const std::size_t nsplits = std::size_t(d.splits()), nleaves = std::size_t(d.leaves());
-  dlib::matrix<float, 0, 1> initial_shape(long(nvals), 1);
-  for (std::size_t j = 0; j < nvals; ++j) initial_shape(long(j)) = p.f32("initial shape");
+  const std::size_t nsplits = std::size_t(d.trees) * std::size_t(d.splits());
+  const std::size_t nleaves = std::size_t(d.trees) * std::size_t(d.leaves());
+  m.initial_shape_.set_size(long(nvals));
+  for (std::size_t j = 0; j < nvals; ++j) m.initial_shape_(long(j)) = p.f32("initial shape");
   // Value ranges (found by fuzz_compact_model: finite but huge or degenerate
   // values made dlib convert out-of-range floats to long when predicting,
   // undefined behaviour). dlib's shapes live in a face box normalised to
@@ -339,85 +349,158 @@ dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, st
   // inside the range of long.
   auto in_range = [](float v, float bound) { return std::isfinite(v) && std::fabs(v) <= bound; };
   constexpr float kMaxCoord = 10.0f, kMaxLeaf = 1.0f, kMinSpread = 0.01f;
-  float lo[2] = {initial_shape(0), initial_shape(1)}, hi[2] = {lo[0], lo[1]};
+  float lo[2] = {m.initial_shape_(0), m.initial_shape_(1)}, hi[2] = {lo[0], lo[1]};
   for (std::size_t j = 0; j < nvals; ++j) {
-    const float v = initial_shape(long(j));
+    const float v = m.initial_shape_(long(j));
     if (!in_range(v, kMaxCoord)) fail("initial shape value outside [-10, 10]");
     lo[j % 2] = std::min(lo[j % 2], v);
     hi[j % 2] = std::max(hi[j % 2], v);
   }
   if (hi[0] - lo[0] < kMinSpread || hi[1] - lo[1] < kMinSpread) fail("initial shape is degenerate (all points together)");
-  std::vector<std::vector<dlib::impl::regression_tree>> forests(d.cascades);
-  std::vector<std::vector<dlib::vector<float, 2>>> pixels(d.cascades);
   const int half = d.leaf_bits == 32 ? 0 : 1 << (d.leaf_bits - 1);
-  const std::uint32_t mask = d.leaf_bits == 32 ? 0 : (1u << d.leaf_bits) - 1;
-  for (std::uint32_t c = 0; c < d.cascades; ++c) {
-    pixels[c].resize(d.features);
-    for (auto& px : pixels[c]) {
+  m.cascades_.resize(d.cascades);
+  for (auto& c : m.cascades_) {
+    c.pixels.resize(d.features);
+    for (auto& px : c.pixels) {
       px.x() = p.f32("reference pixels");
       px.y() = p.f32("reference pixels");
       if (!in_range(px.x(), kMaxCoord) || !in_range(px.y(), kMaxCoord)) fail("reference pixel outside [-10, 10]");
     }
-    std::vector<float> weight(nvals);
-    for (auto& v : weight) v = p.f32("coordinate weights");
-    auto& forest = forests[c];
-    forest.resize(d.trees);
-    for (auto& tree : forest) tree.splits.resize(nsplits);
-    for (auto& tree : forest)
-      for (auto& s : tree.splits) {
-        s.idx1 = p.u16();
-        if (s.idx1 >= d.features) fail("split pixel index " + std::to_string(s.idx1) + " >= feature pool size");
-      }
-    for (auto& tree : forest)
-      for (auto& s : tree.splits) {
-        s.idx2 = p.u16();
-        if (s.idx2 >= d.features) fail("split pixel index " + std::to_string(s.idx2) + " >= feature pool size");
-      }
-    for (auto& tree : forest)
-      for (auto& s : tree.splits) s.thresh = float(std::int8_t(p.u8())) + 0.5f;
-    std::vector<float> scales;
-    if (d.leaf_bits != 32) {
-      scales.resize(std::size_t(d.trees) * nleaves);
-      for (auto& s : scales) s = p.f32("leaf scales");
+    dlib::impl::create_shape_relative_encoding(m.initial_shape_, c.pixels, c.anchor_idx, c.deltas);
+    c.weight.resize(nvals);
+    float max_weight = 0;
+    for (auto& v : c.weight) {
+      v = p.f32("coordinate weights");
+      // The converter writes weights in [0, 1] (RMS relative to the largest).
+      if (!(v >= 0.0f && v <= 1.0f)) fail("coordinate weight outside [0, 1]");
+      max_weight = std::max(max_weight, v);
     }
-    p.need(std::size_t(d.leaf_value_bytes()), "leaf values");
-    const std::uint8_t* bits = p.p + p.pos;
-    std::uint64_t acc = 0;
-    int nbits = 0;
-    std::size_t k = 0;
-    for (auto& tree : forest) {
-      tree.leaf_values.resize(nleaves);
-      for (auto& leaf : tree.leaf_values) {
-        leaf.set_size(long(nvals));
-        if (d.leaf_bits == 32) {
-          for (std::size_t j = 0; j < nvals; ++j) {
-            leaf(long(j)) = p.f32("leaf values");
-            if (!in_range(leaf(long(j)), kMaxLeaf)) fail("leaf value outside [-1, 1]");
-          }
-          continue;
-        }
-        const float s = scales[k++];
-        for (std::size_t j = 0; j < nvals; ++j) {
-          while (nbits < int(d.leaf_bits)) {
-            acc |= std::uint64_t(*bits++) << nbits;
-            nbits += 8;
-          }
-          const int q = int(acc & mask) - half;
-          acc >>= d.leaf_bits;
-          nbits -= int(d.leaf_bits);
-          leaf(long(j)) = float(q) * s * weight[j];
-          if (!in_range(leaf(long(j)), kMaxLeaf)) fail("leaf value outside [-1, 1]");
-        }
+    c.idx1.resize(nsplits);
+    c.idx2.resize(nsplits);
+    for (auto* idx : {&c.idx1, &c.idx2})
+      for (auto& i : *idx) {
+        i = p.u16();
+        if (i >= d.features) fail("split pixel index " + std::to_string(i) + " >= feature pool size");
       }
+    c.thresh.resize(nsplits);
+    for (auto& t : c.thresh) t = float(std::int8_t(p.u8())) + 0.5f;
+    if (d.leaf_bits == 32) {
+      c.values.resize(nleaves * nvals);
+      for (auto& v : c.values) {
+        v = p.f32("leaf values");
+        if (!in_range(v, kMaxLeaf)) fail("leaf value outside [-1, 1]");
+      }
+      continue;
     }
-    if (d.leaf_bits != 32) p.pos += std::size_t(d.leaf_value_bytes());
+    // Any code gives |value| <= 2^(B-1) * scale * weight: bounding that by
+    // one box bounds every leaf without expanding the codes.
+    c.scale.resize(nleaves);
+    for (auto& s : c.scale) {
+      s = p.f32("leaf scales");
+      if (!(s >= 0.0f) || double(half) * s * max_weight > kMaxLeaf) fail("leaf value outside [-1, 1] (leaf scale too large)");
+    }
+    const std::size_t nbytes = std::size_t(d.leaf_value_bytes());
+    p.need(nbytes, "leaf values");
+    c.codes.assign(p.p + p.pos, p.p + p.pos + nbytes);
+    p.pos += nbytes;
   }
   if (p.pos != p.n) fail("internal error: payload not fully consumed");
+  return m;
+}
+
+// dlib adds each visited leaf to the shape (matrix +=, one float add per
+// value); the dequantised value is (float(q) * scale) * weight, as to_dlib()
+// stores it. No -ffast-math or FMA contraction here: the results must match.
+void CompactShapePredictor::add_leaf(const Cascade& c, std::size_t leaf, float* shape) const {
+  const std::size_t nvals = 2 * std::size_t(parts_);
+  if (leaf_bits_ == 32) {
+    const float* v = c.values.data() + leaf * nvals;
+    for (std::size_t j = 0; j < nvals; ++j) shape[j] += v[j];
+    return;
+  }
+  const int bits = int(leaf_bits_), half = 1 << (bits - 1);
+  const std::uint32_t mask = (1u << bits) - 1;
+  const float s = c.scale[leaf];
+  const std::uint64_t first_bit = std::uint64_t(leaf) * nvals * std::uint64_t(bits);
+  const std::uint8_t* in = c.codes.data() + first_bit / 8;
+  std::uint64_t acc = *in++ >> (first_bit % 8);
+  int nbits = 8 - int(first_bit % 8);
+  for (std::size_t j = 0; j < nvals; ++j) {
+    while (nbits < bits) {
+      acc |= std::uint64_t(*in++) << nbits;
+      nbits += 8;
+    }
+    const int q = int(acc & mask) - half;
+    acc >>= bits;
+    nbits -= bits;
+    const float v = float(q) * s * c.weight[j];
+    shape[j] += v;
+  }
+}
+
+template <typename Image>
+std::vector<dlib::point> CompactShapePredictor::predict(const Image& image, const dlib::rectangle& rect) const {
+  // dlib::shape_predictor::operator(), with the leaves read from the codes.
+  dlib::matrix<float, 0, 1> shape = initial_shape_;
+  std::vector<float> feature_pixel_values;
+  const std::size_t nsplits = (std::size_t(1) << depth_) - 1, nleaves = std::size_t(1) << depth_;
+  for (const Cascade& c : cascades_) {
+    dlib::impl::extract_feature_pixel_values(image, rect, shape, initial_shape_, c.anchor_idx, c.deltas,
+                                             feature_pixel_values);
+    const float* f = feature_pixel_values.data();
+    for (std::size_t t = 0; t < trees_; ++t) {
+      const std::size_t base = t * nsplits;
+      std::size_t i = 0;
+      while (i < nsplits) {
+        const std::size_t k = base + i;
+        i = f[c.idx1[k]] - f[c.idx2[k]] > c.thresh[k] ? 2 * i + 1 : 2 * i + 2;
+      }
+      add_leaf(c, t * nleaves + (i - nsplits), &shape(0));
+    }
+  }
+  const dlib::point_transform_affine to_image = dlib::impl::unnormalizing_tform(rect);
+  std::vector<dlib::point> points(parts_);
+  for (unsigned long i = 0; i < parts_; ++i) points[i] = to_image(dlib::impl::location(shape, i));
+  return points;
+}
+
+template std::vector<dlib::point> CompactShapePredictor::predict(const RgbaDlibView&, const dlib::rectangle&) const;
+template std::vector<dlib::point> CompactShapePredictor::predict(const GrayDlibView&, const dlib::rectangle&) const;
+template std::vector<dlib::point> CompactShapePredictor::predict(const dlib::array2d<unsigned char>&,
+                                                                 const dlib::rectangle&) const;
+
+dlib::shape_predictor CompactShapePredictor::to_dlib() const {
+  const std::size_t nvals = 2 * std::size_t(parts_);
+  const std::size_t nsplits = (std::size_t(1) << depth_) - 1, nleaves = std::size_t(1) << depth_;
+  std::vector<std::vector<dlib::impl::regression_tree>> forests(cascades_.size());
+  std::vector<std::vector<dlib::vector<float, 2>>> pixels;
+  std::vector<float> zero(nvals);
+  for (std::size_t ci = 0; ci < cascades_.size(); ++ci) {
+    const Cascade& c = cascades_[ci];
+    pixels.push_back(c.pixels);
+    forests[ci].resize(trees_);
+    for (std::size_t t = 0; t < trees_; ++t) {
+      auto& tree = forests[ci][t];
+      tree.splits.resize(nsplits);
+      for (std::size_t s = 0; s < nsplits; ++s)
+        tree.splits[s] = {c.idx1[t * nsplits + s], c.idx2[t * nsplits + s], c.thresh[t * nsplits + s]};
+      tree.leaf_values.resize(nleaves);
+      for (std::size_t l = 0; l < nleaves; ++l) {
+        std::vector<float> v(zero);
+        add_leaf(c, t * nleaves + l, v.data());  // 0 + value == value
+        tree.leaf_values[l] = dlib::mat(v);
+      }
+    }
+  }
   try {
-    return dlib::shape_predictor(initial_shape, forests, pixels);
+    return dlib::shape_predictor(initial_shape_, forests, pixels);
   } catch (const std::bad_alloc&) {
     fail("out of memory building the predictor");
   }
+}
+
+dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size) {
+  return CompactShapePredictor::parse(data, size).to_dlib();
 }
 
 }  // namespace posecheck

@@ -45,11 +45,61 @@ constexpr const char* kCompactLandmarkFormat = "posecheck-compact-v1";
 // True when the bytes start with the compact format's magic "PCLM".
 bool is_compact_landmark_model(const std::uint8_t* data, std::size_t size);
 
-// Requires: bytes of a PCLM file (any version; only v1 is accepted).
-// Ensures: the dequantised predictor; every count and index is checked
-//   against the header and the file size before use, so truncated, corrupt
-//   or hostile bytes throw Error kModelFormat (saying what was wrong), never
-//   crash or allocate more than the file's size implies.
+// Represents: a PCLM model in its compact form. The quantised leaf codes stay
+// packed in memory (about the file's size, against 65 MB of float leaves in a
+// dlib::shape_predictor); a prediction dequantises only the leaves it visits,
+// one per tree. That makes loading a validation pass instead of a 16-million
+// value expansion, which is what kept WebAssembly loads above a second.
+// Thread safety: immutable after parse(); predict() is const.
+class CompactShapePredictor {
+ public:
+  // Requires: bytes of a PCLM file (any version; only v1 is accepted).
+  //   verify_payload_digest = false only when the caller has already matched
+  //   the whole file against a pinned SHA-256 (the check would repeat it).
+  // Ensures: every count, index, and value range is checked against the
+  //   header and the file size before use, so truncated, corrupt or hostile
+  //   bytes throw Error kModelFormat (saying what was wrong), never crash or
+  //   allocate more than the file's size implies. Every leaf value the codes
+  //   can express lies in [-1, 1] (in face-box units).
+  static CompactShapePredictor parse(const std::uint8_t* data, std::size_t size, bool verify_payload_digest = true);
+
+  unsigned long num_parts() const { return parts_; }
+
+  // Requires: image is a dlib generic image (core/dlib_image.h views); rect
+  //   has positive size.
+  // Ensures: the points dlib's shape_predictor returns for the dequantised
+  //   model (to_dlib()), bit for bit: the same feature pixels, split tests,
+  //   float leaf values ((code - 2^(B-1)) * scale * weight) and float sums, in
+  //   the same order. Integer image pixels, as dlib's full_object_detection.
+  template <typename Image>
+  std::vector<dlib::point> predict(const Image& image, const dlib::rectangle& rect) const;
+
+  // Ensures: the equivalent dlib::shape_predictor with dequantised float
+  //   leaves (about 65 MB for the 68-point model): the reference that tests
+  //   compare predict() with.
+  dlib::shape_predictor to_dlib() const;
+
+ private:
+  struct Cascade {
+    std::vector<dlib::vector<float, 2>> pixels;  // reference pixels, initial-shape space
+    std::vector<unsigned long> anchor_idx;       // derived from pixels as dlib does
+    std::vector<dlib::vector<float, 2>> deltas;
+    std::vector<float> weight;                   // 2P per-coordinate leaf scales
+    std::vector<std::uint16_t> idx1, idx2;       // T*S split pixel indices
+    std::vector<float> thresh;                   // T*S split thresholds
+    std::vector<float> scale;                    // T*L per-leaf scales (quantised levels)
+    std::vector<std::uint8_t> codes;             // packed B-bit leaf codes (quantised levels)
+    std::vector<float> values;                   // T*L*2P float leaves (B = 32)
+  };
+  void add_leaf(const Cascade& c, std::size_t leaf, float* shape) const;
+
+  unsigned long parts_ = 0;
+  std::uint32_t trees_ = 0, depth_ = 0, leaf_bits_ = 0;
+  dlib::matrix<float, 0, 1> initial_shape_;
+  std::vector<Cascade> cascades_;
+};
+
+// Requires/Ensures: as CompactShapePredictor::parse(...).to_dlib().
 dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size);
 
 // A named quantisation level of the converter.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <istream>
+#include <optional>
 #include <streambuf>
 
 #include <dlib/image_processing/shape_predictor.h>
@@ -13,8 +14,12 @@
 
 namespace posecheck {
 
+// One of the two, by format: dlib's own predictor for .dat files, the compact
+// one (leaves kept quantised) for PCLM.
 struct LandmarkModel::Impl {
   dlib::shape_predictor predictor;
+  std::optional<CompactShapePredictor> compact;
+  unsigned long num_parts() const { return compact ? compact->num_parts() : predictor.num_parts(); }
 };
 
 LandmarkModel::LandmarkModel() : impl_(std::make_unique<Impl>()) {}
@@ -45,7 +50,9 @@ LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t si
   if (is_compact_landmark_model(data, size)) {
     // posecheck's compact format ("PCLM", core/compact_landmark_model.h):
     // every count and index is validated, so unpinned bytes are safe too.
-    model.impl_->predictor = decode_compact_landmark_model(data, size);
+    // A matched pin already covers the payload, so its own hash is skipped.
+    const bool pinned = !expected_sha256.empty();
+    model.impl_->compact = CompactShapePredictor::parse(data, size, /*verify_payload_digest=*/!pinned);
     model.format_ = kCompactLandmarkFormat;
   } else {
     // dlib's shape_predictor starts with its serialisation version, int 1,
@@ -65,8 +72,8 @@ LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t si
     }
     model.format_ = "dlib-shape-predictor-v1";
   }
-  if (model.impl_->predictor.num_parts() != kNumLandmarks) {
-    throw Error(ErrorCode::kModelFormat, "landmark model predicts " + std::to_string(model.impl_->predictor.num_parts()) +
+  if (model.impl_->num_parts() != kNumLandmarks) {
+    throw Error(ErrorCode::kModelFormat, "landmark model predicts " + std::to_string(model.impl_->num_parts()) +
                                              " points; posecheck needs the 68-point iBUG scheme");
   }
   return model;
@@ -79,14 +86,18 @@ Landmarks LandmarkModel::predict(const ImageView& image, const Box& box) const {
   // as integers scaled by at most a resize factor).
   const dlib::rectangle rect(std::lround(box.left), std::lround(box.top), std::lround(box.right) - 1,
                              std::lround(box.bottom) - 1);
-  dlib::full_object_detection shape;
-  if (image.format == PixelFormat::kRgba32) {
-    shape = impl_->predictor(dlib_view<rgbx_pixel>(image), rect);
+  std::vector<dlib::point> points;
+  const bool rgba = image.format == PixelFormat::kRgba32;
+  if (impl_->compact) {
+    points = rgba ? impl_->compact->predict(dlib_view<rgbx_pixel>(image), rect)
+                  : impl_->compact->predict(dlib_view<unsigned char>(image), rect);
   } else {
-    shape = impl_->predictor(dlib_view<unsigned char>(image), rect);
+    const dlib::full_object_detection shape = rgba ? impl_->predictor(dlib_view<rgbx_pixel>(image), rect)
+                                                   : impl_->predictor(dlib_view<unsigned char>(image), rect);
+    for (unsigned long i = 0; i < shape.num_parts(); ++i) points.push_back(shape.part(i));
   }
   Landmarks out;
-  for (int i = 0; i < kNumLandmarks; ++i) out[i] = Point2(shape.part(i).x(), shape.part(i).y());
+  for (int i = 0; i < kNumLandmarks; ++i) out[i] = Point2(points[i].x(), points[i].y());
   return out;
 }
 

@@ -45,7 +45,8 @@ for (let i = 0; i < 3; i++) {
   await app.setInputFiles('#file-input', join(fixtures, 'face.jpg'));
   await app.waitForFunction(() => document.querySelector('article.card')?.dataset.verdict !== 'pending', null, { timeout: 120000 });
   const loadMs = Number(await app.evaluate(() => document.body.dataset.coldStartMs));
-  cold.push({ loadMs, firstVerdictMs: loadMs + (Date.now() - started) });
+  const parseMs = Number(await app.evaluate(() => document.body.dataset.modelParseMs));
+  cold.push({ loadMs, parseMs, firstVerdictMs: loadMs + (Date.now() - started) });
 }
 await browser.close();
 server.close();
@@ -60,4 +61,5 @@ console.log(`  median per photo: posecheck ${median(ours.perPhoto.map((p) => p.m
 console.log(`  webcam ${cam.width}x${cam.height}: ${cam.fps.toFixed(1)} frames/s analysed (goal >= 25), ${cam.dropped} frames dropped while busy`);
 console.log(`  start: PoseChecker.create ${ours.createMs.toFixed(0)} ms (models over the network); ` +
   `cold start with cached models to first verdict: median ${median(cold.map((c) => c.firstVerdictMs)).toFixed(0)} ms ` +
-  `(model load ${median(cold.map((c) => c.loadMs)).toFixed(0)} ms; goal <= 1500 ms)`);
+  `(model load ${median(cold.map((c) => c.loadMs)).toFixed(0)} ms; goal <= 1500 ms; ` +
+  `of which parsing the landmark model in WebAssembly ${median(cold.map((c) => c.parseMs)).toFixed(0)} ms, goal <= 300 ms)`);

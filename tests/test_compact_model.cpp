@@ -16,6 +16,7 @@
 
 #include "compact_landmark_model.h"
 #include "decode_image.h"
+#include "dlib_image.h"
 #include "errors.h"
 #include "face_detector.h"
 #include "image_view.h"
@@ -127,6 +128,45 @@ TEST(CompactModel, TinyRoundTrip) {
   EXPECT_EQ(ref.format(), "dlib-shape-predictor-v1");
 }
 
+// The compact predictor (leaves kept quantised, dequantised per visit) gives
+// exactly what dlib's own predictor gives on the dequantised model.
+TEST(CompactModel, PredictorMatchesDlibBitForBit) {
+  const Bytes dat = tiny_dat();
+  const auto px = test_image(240, 200);
+  const auto view = posecheck::dlib_view<unsigned char>(posecheck::packed_view(px.data(), 240, 200, posecheck::PixelFormat::kGray8));
+  for (const auto& level : posecheck::compact_levels()) {
+    const Bytes pclm = posecheck::encode_compact_landmark_model(dat.data(), dat.size(), level.name);
+    const auto compact = posecheck::CompactShapePredictor::parse(pclm.data(), pclm.size());
+    const dlib::shape_predictor reference = compact.to_dlib();
+    int points = 0;
+    for (const dlib::rectangle& r : {dlib::rectangle(20, 20, 179, 169), dlib::rectangle(60, 40, 199, 189),
+                                     dlib::rectangle(-30, -10, 150, 260), dlib::rectangle(100, 80, 109, 89)}) {
+      const std::vector<dlib::point> got = compact.predict(view, r);
+      const dlib::full_object_detection want = reference(view, r);
+      ASSERT_EQ(got.size(), want.num_parts());
+      for (unsigned long i = 0; i < got.size(); ++i, ++points) EXPECT_EQ(got[i], want.part(i)) << level.name << " point " << i;
+    }
+    EXPECT_EQ(points, 4 * 68);
+  }
+}
+
+// With the pin matched, the payload hash is not recomputed; a different file
+// is still refused by the pin itself.
+TEST(CompactModel, PinnedLoadStillRefusesOtherBytes) {
+  const Bytes dat = tiny_dat();
+  const Bytes good = posecheck::encode_compact_landmark_model(dat.data(), dat.size(), "q4");
+  const std::string pin = posecheck::sha256_hex(good.data(), good.size());
+  EXPECT_EQ(LandmarkModel::from_bytes(good.data(), good.size(), pin).sha256(), pin);
+  Bytes flipped = good;
+  flipped[good.size() / 2] ^= 1;
+  try {
+    LandmarkModel::from_bytes(flipped.data(), flipped.size(), pin);
+    ADD_FAILURE() << "a changed file loaded under the original pin";
+  } catch (const posecheck::Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kModelChecksum);
+  }
+}
+
 TEST(CompactModel, TruncatedAndCorruptRefused) {
   const Bytes dat = tiny_dat();
   const Bytes good = posecheck::encode_compact_landmark_model(dat.data(), dat.size(), "q8");
@@ -163,6 +203,12 @@ TEST(CompactModel, TruncatedAndCorruptRefused) {
   hostile[idx1_at + 1] = 0xff;
   reseal(hostile);
   EXPECT_NE(expect_format_error(hostile, "split index 65535").find("split pixel index"), std::string::npos);
+  // A sealed file whose first leaf scale would allow leaf values of 1e6 boxes.
+  Bytes huge_scale = good;
+  const std::size_t first_scale_at = idx1_at + 12 * 7 * 5;  // q8: idx1, idx2 (u16), thresh (i8) for 12 trees x 7 splits
+  put_u32(huge_scale, first_scale_at, 0x49742400u);         // 1e6f
+  reseal(huge_scale);
+  EXPECT_NE(expect_format_error(huge_scale, "leaf scale 1e6").find("leaf scale too large"), std::string::npos);
   Bytes nan = good;
   put_u32(nan, 80, 0x7fc00000u);  // initial_shape[0] = NaN
   reseal(nan);
@@ -198,6 +244,7 @@ TEST(CompactModel, RealModelDefaultLevel) {
   EXPECT_LE(pclm.size(), 10u * 1000 * 1000);
   const LandmarkModel ref = load(dat);
   const LandmarkModel m = load(pclm);
+  const dlib::shape_predictor dequantised = posecheck::decode_compact_landmark_model(pclm.data(), pclm.size());
   posecheck::FaceDetector detector;
   double sum = 0, worst = 0;
   int n = 0;
@@ -205,6 +252,11 @@ TEST(CompactModel, RealModelDefaultLevel) {
     const auto img = posecheck::cli::decode_image(posecheck::cli::read_file_bytes(faces + "/" + name));
     for (const auto& face : detector.detect(img.view())) {
       const auto a = ref.predict(img.view(), face.box), b = m.predict(img.view(), face.box);
+      // The compact predictor is dlib's on the dequantised leaves, exactly.
+      const dlib::rectangle r(std::lround(face.box.left), std::lround(face.box.top), std::lround(face.box.right) - 1,
+                              std::lround(face.box.bottom) - 1);
+      const auto d = dequantised(posecheck::dlib_view<posecheck::rgbx_pixel>(img.view()), r);
+      for (int i = 0; i < 68; ++i) EXPECT_EQ(b[i], posecheck::Point2(d.part(i).x(), d.part(i).y())) << name << " point " << i;
       const double iod = (a[36] - a[45]).norm();
       sum += mean_deviation(a, b) / iod;
       worst = std::max(worst, mean_deviation(a, b) / iod);

@@ -57,6 +57,7 @@ async function load() {
     bar.value = 1;
     document.body.dataset.ready = 'true';
     document.body.dataset.coldStartMs = String(Math.round(performance.now() - started));
+    document.body.dataset.modelParseMs = String(Math.round(state.checker.loadTimes().modelsMs));
     $('#loading').hidden = true;
     $('#input').hidden = false;
     if (!classifier) status.textContent = 'No classifier model: faces get poses but no probability.';

@@ -50,7 +50,9 @@ async function loadModule(moduleUrl, wasmBinary) {
  * @param {string} [o.classifier] classifier text ('' or absent: no P(fake))
  */
 export async function createEngine(o) {
+  const started = performance.now();
   const module = await loadModule(o.moduleUrl, o.wasmBinary);
+  const instantiated = performance.now();
   const analyzer = new module.Analyzer();
   const put = (bytes) => {
     const ptr = analyzer.inputBuffer(bytes.length);
@@ -59,6 +61,9 @@ export async function createEngine(o) {
   };
   put(o.landmarkModel);
   const models = unwrap(analyzer.load(o.landmarkModel.length, o.landmarkSha256 ?? '', o.faceModel, o.classifier ?? ''));
+  const loaded = performance.now();
+  const { landmark_model_ms: landmarkModelMs, detector_and_others_ms: othersMs } = models.timings;
+  delete models.timings;
 
   const withPixels = (fn) => (rgba, width, height, options = {}) => {
     if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray)) {
@@ -77,6 +82,12 @@ export async function createEngine(o) {
 
   return {
     models,
+    /**
+     * Where createEngine's time went (ms): compiling the module; then all the
+     * models (copy into the heap and parse), of which the landmark model
+     * (SHA-256 and parse) and the rest (3D face, classifier, face detector).
+     */
+    loadTimes: { moduleMs: instantiated - started, modelsMs: loaded - instantiated, landmarkModelMs, othersMs },
     version: () => module.version(),
     /** Checks RGBA pixels; returns the result object (fields as the CLI's JSON). */
     check: withPixels((w, h, opt) => analyzer.check(w, h, opt)),

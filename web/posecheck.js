@@ -38,6 +38,7 @@ export class PoseChecker {
   #nextId = 1;
   #pending = new Map();
   #version = '';
+  #loadTimes = null;
   #frameInFlight = false;
   #closed = false;
 
@@ -55,9 +56,15 @@ export class PoseChecker {
     const init = { ...DEFAULT_MODELS, ...options };
     delete init.workerUrl;
     const transfer = init.landmarkModel instanceof ArrayBuffer ? [init.landmarkModel] : [];
-    const { version } = await checker.#call({ type: 'init', options: init }, transfer);
+    const { version, loadTimes } = await checker.#call({ type: 'init', options: init }, transfer);
     checker.#version = version;
+    checker.#loadTimes = loadTimes;
     return checker;
+  }
+
+  /** Milliseconds the worker spent compiling the module (moduleMs) and parsing the models (modelsMs). */
+  loadTimes() {
+    return this.#loadTimes;
   }
 
   /** The module's version and model format versions. */

@@ -44,7 +44,7 @@ const handlers = {
     engine = await createEngine({
       moduleUrl: options.moduleUrl, wasmBinary, landmarkModel, landmarkSha256: options.landmarkSha256, faceModel, classifier,
     });
-    return { models: engine.models, version: engine.version() };
+    return { models: engine.models, version: engine.version(), loadTimes: engine.loadTimes };
   },
   check(msg) {
     if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
