@@ -3,7 +3,7 @@
 // worker), webcam frames per second, and the same photos through a peer:
 // @vladmandic/face-api's SSD MobileNet detector + 68-point landmarks (it has
 // no head-pose stage). Results land in window.bench.
-import { PoseChecker } from '/web/posecheck.js';
+import { LiveDetectionScale, PoseChecker } from '/web/posecheck.js';
 
 const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
@@ -41,8 +41,12 @@ window.runPosecheck = async (urls, repeat) => {
   return { createMs, perPhoto };
 };
 
-window.runWebcam = async (seconds) => {
+// live: detection scaled with LiveDetectionScale, as the page's webcam does;
+// otherwise every frame is scanned at full resolution (the baseline).
+window.runWebcam = async (seconds, live) => {
   const checker = await PoseChecker.create();
+  const scale = new LiveDetectionScale();
+  let faces = 0;
   const video = document.getElementById('cam');
   video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
   await video.play();
@@ -52,14 +56,15 @@ window.runWebcam = async (seconds) => {
     const loop = async () => {
       if (performance.now() > end) { resolve(); return; }
       requestAnimationFrame(loop);
-      const r = await checker.checkVideoFrame(video, performance.now());
-      if (r) frames++; else dropped++;
+      const r = await checker.checkVideoFrame(video, performance.now(),
+        live ? scale.options(video.videoWidth, video.videoHeight) : {});
+      if (r) { frames++; faces += r.faces_found; scale.update(r); } else dropped++;
     };
     requestAnimationFrame(loop);
   });
   video.srcObject.getTracks().forEach((t) => t.stop());
   checker.close();
-  return { fps: frames / seconds, dropped, width: video.videoWidth, height: video.videoHeight };
+  return { fps: frames / seconds, dropped, facesPerFrame: faces / frames, width: video.videoWidth, height: video.videoHeight };
 };
 
 window.runFaceApi = async (urls, repeat) => {

@@ -1,7 +1,8 @@
 // Load time of the landmark models in WebAssembly (Node): createEngine with
 // dlib's .dat and with the compact .pclm, median of 5 runs, split into
 // the landmark model's load (SHA-256 and parse, timed inside the module), the
-// other models and dlib's face detector, and compiling the module; with the
+// other models and dlib's face detector, and compiling the module (and the
+// module's memory afterwards: it grows, never shrinks); with the
 // pin given (as the page and extension load their default
 // model) and without (a custom model: the PCLM payload hash is checked too).
 // usage: node scripts/bench-compact.mjs [BUILD_WASM_DIR] [FILE.pclm...]
@@ -21,8 +22,8 @@ const wasmBinary = new Uint8Array(readFileSync(pick(mjs.map((p) => p.replace(/\.
 const faceModel = readFileSync(join(root, 'models/face3d.txt'), 'utf8');
 const files = ['/usr/share/dlib/shape_predictor_68_face_landmarks.dat', ...(models.length ? models : [join(root, 'web/dist/models/landmarks68.pclm')])];
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-console.log('| landmark model | bytes | pinned | landmark model load ms (SHA-256 + parse) | other models + face detector ms | module compile ms | createEngine ms |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| landmark model | bytes | pinned | landmark model load ms (SHA-256 + parse) | other models + face detector ms | module compile ms | createEngine ms | WebAssembly memory after load, MB |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const file of files) {
   const bytes = new Uint8Array(readFileSync(file));
   const sha = createHash('sha256').update(bytes).digest('hex');
@@ -31,11 +32,11 @@ for (const file of files) {
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
       const engine = await createEngine({ moduleUrl, wasmBinary, landmarkModel: bytes, landmarkSha256: pinned ? sha : '', faceModel });
-      runs.push({ total: performance.now() - t0, ...engine.loadTimes });
+      runs.push({ total: performance.now() - t0, ...engine.loadTimes, heapMB: engine.heapBytes() / 2 ** 20 });
       engine.close();
     }
     const m = (k) => median(runs.map((r) => r[k])).toFixed(0);
     console.log(`| ${file.split('/').pop()} | ${bytes.length} | ${pinned ? 'yes' : 'no'} | ${m('landmarkModelMs')} | ${m('othersMs')} | ` +
-      `${m('moduleMs')} | ${m('total')} |`);
+      `${m('moduleMs')} | ${m('total')} | ${m('heapMB')} |`);
   }
 }

@@ -1,7 +1,7 @@
 // The checker page: drag-and-drop images and videos, webcam, explanation,
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
-import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, PoseChecker } from './posecheck.js';
+import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
 import { drawOverlay, faceHeadline, faceNumbers, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -322,13 +322,15 @@ async function toggleWebcam() {
   $('#webcam').hidden = false;
   button.textContent = 'Stop webcam';
   const recent = [];
+  const scale = new LiveDetectionScale(); // large webcam faces: detect on a smaller frame
   let running = true, done = 0, since = performance.now(), fps = 0;
   const loop = async () => {
     if (!running) return;
     requestAnimationFrame(loop);
     if (!video.videoWidth) return;
-    const result = await state.checker.checkVideoFrame(video, performance.now(), options());
+    const result = await state.checker.checkVideoFrame(video, performance.now(), scale.options(video.videoWidth, video.videoHeight, options()));
     if (!result || !running) return; // dropped: the previous frame is still in flight
+    scale.update(result);
     done++;
     const now = performance.now();
     if (now - since > 1000) { fps = (1000 * done) / (now - since); done = 0; since = now; }

@@ -88,3 +88,13 @@ export declare class PoseChecker {
   checkVideoFrame(source: ImageSource, timestampMs: number, options?: CheckOptions): Promise<ImageResult | null>;
   close(): void;
 }
+
+/** Detection scale for live video: scans each frame at the smallest size that still finds the face seen last. */
+export declare class LiveDetectionScale {
+  static DETECTOR_MIN_FACE_PX: number;
+  constructor(options?: { minSide?: number });
+  /** Check options for the next frame: `base` plus a maxDetectionSide. */
+  options(width: number, height: number, base?: CheckOptions): CheckOptions;
+  /** Records the faces of a frame's result. */
+  update(result: ImageResult | null): void;
+}

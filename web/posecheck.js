@@ -145,3 +145,42 @@ export class PoseChecker {
     this.#pending.clear();
   }
 }
+
+/**
+ * Detection scale for live video (webcam). dlib's HOG detector costs in
+ * proportion to the pixels it scans and finds faces from about 80 px; a face
+ * in a webcam frame is usually several times larger. So each frame is
+ * scanned at the smallest size that keeps the face seen last at least 1.5x
+ * that minimum (never under `minSide` px on the longer side), and at full
+ * resolution when no face was seen. Landmarks and poses still use the full
+ * frame. For recorded video and photos keep full resolution: results then
+ * match the command line tool exactly.
+ *
+ *   const scale = new LiveDetectionScale();
+ *   const result = await checker.checkVideoFrame(video, t, scale.options(video.videoWidth, video.videoHeight));
+ *   if (result) scale.update(result);
+ */
+export class LiveDetectionScale {
+  static DETECTOR_MIN_FACE_PX = 80;
+  #lastFaceHeight = 0; // full-resolution px of the smallest face last seen; 0 = none
+  #minSide;
+
+  constructor({ minSide = 320 } = {}) {
+    this.#minSide = minSide;
+  }
+
+  /** Check options for the next frame: `base` plus a maxDetectionSide. */
+  options(width, height, base = {}) {
+    const longer = Math.max(width, height);
+    if (base.upsample || !this.#lastFaceHeight || !(longer > this.#minSide)) return { ...base };
+    const wanted = (longer * 1.5 * LiveDetectionScale.DETECTOR_MIN_FACE_PX) / this.#lastFaceHeight;
+    const side = Math.ceil(Math.max(this.#minSide, wanted));
+    return side >= longer ? { ...base } : { ...base, maxDetectionSide: side };
+  }
+
+  /** Records the faces of a frame's result. */
+  update(result) {
+    const heights = (result?.faces ?? []).map((f) => f.box.bottom - f.box.top);
+    this.#lastFaceHeight = heights.length ? Math.min(...heights) : 0;
+  }
+}

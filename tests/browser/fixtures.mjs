@@ -24,5 +24,9 @@ export function makeFixtures() {
   ffmpeg('-loop', '1', '-framerate', '5', '-t', '2', '-i', face, '-vf', 'scale=640:-2', '-c:v', 'libvpx', '-b:v', '1M',
     '-pix_fmt', 'yuv420p', join(fixtureDir, 'clip.webm'));
   ffmpeg('-loop', '1', '-framerate', '10', '-t', '4', '-i', face, '-vf', 'scale=640:480,format=yuv420p', join(fixtureDir, 'webcam.y4m'));
+  // A webcam's usual framing for the frame-rate benchmark: the same face
+  // cropped to 4:3 so that it is about 40% of the frame's height.
+  ffmpeg('-loop', '1', '-framerate', '30', '-t', '1', '-i', join(demoDir, 'sample2.jpg'),
+    '-vf', 'crop=600:450:1237:79,scale=640:480,format=yuv420p', join(fixtureDir, 'webcam-closeup.y4m'));
   return fixtureDir;
 }
