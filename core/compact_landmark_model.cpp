@@ -5,8 +5,8 @@
 #include <cstring>
 #include <istream>
 #include <limits>
-#include <streambuf>
 
+#include "byte_stream.h"
 #include "dlib_image.h"
 #include "errors.h"
 #include "sha256.h"
@@ -81,13 +81,6 @@ struct Dims {
                                 std::uint64_t(trees) * splits() * 5 + leaf_value_bytes();
     if (leaf_bits != 32) per_cascade += std::uint64_t(trees) * leaves() * 4;
     return std::uint64_t(parts) * 8 + std::uint64_t(cascades) * per_cascade;
-  }
-};
-
-struct ByteStreamBuf : std::streambuf {
-  ByteStreamBuf(const std::uint8_t* data, std::size_t size) {
-    char* p = const_cast<char*>(reinterpret_cast<const char*>(data));
-    setg(p, p, p + size);
   }
 };
 
@@ -259,32 +252,34 @@ std::vector<std::uint8_t> encode_compact_landmark_model(
   return std::move(h.out);
 }
 
-std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,
-                                                        const std::string& level) {
+ShapePredictorParts read_shape_predictor_parts(const std::uint8_t* dat, std::size_t size) {
   if (dat == nullptr || size < 2 || dat[0] != 0x01 || dat[1] != 0x01)
     throw Error(ErrorCode::kModelFormat, "not a dlib shape predictor (version 1) file: wrong header bytes");
   int version = 0;
-  dlib::matrix<float, 0, 1> initial_shape;
-  std::vector<std::vector<dlib::impl::regression_tree>> forests;
-  std::vector<std::vector<unsigned long>> anchor_idx;
-  std::vector<std::vector<dlib::vector<float, 2>>> deltas;
+  ShapePredictorParts p;
   ByteStreamBuf buf(dat, size);
   std::istream in(&buf);
   try {
     // The fields of dlib::deserialize(shape_predictor&), in its order.
     dlib::deserialize(version, in);
-    dlib::deserialize(initial_shape, in);
-    dlib::deserialize(forests, in);
-    dlib::deserialize(anchor_idx, in);
-    dlib::deserialize(deltas, in);
+    dlib::deserialize(p.initial_shape, in);
+    dlib::deserialize(p.forests, in);
+    dlib::deserialize(p.anchor_idx, in);
+    dlib::deserialize(p.deltas, in);
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::kModelFormat, "dlib model is corrupt: it declares sizes larger than memory");
   } catch (const std::exception& e) {
     throw Error(ErrorCode::kModelFormat, std::string("dlib model could not be parsed (truncated or corrupt): ") + e.what());
   }
   if (version != 1) throw Error(ErrorCode::kModelFormat, "dlib shape predictor version is not 1");
-  if (forests.empty() || forests[0].empty()) throw Error(ErrorCode::kModelFormat, "dlib model has no trees");
-  return encode_compact_landmark_model(initial_shape, forests, anchor_idx, deltas, level);
+  if (p.forests.empty() || p.forests[0].empty()) throw Error(ErrorCode::kModelFormat, "dlib model has no trees");
+  return p;
+}
+
+std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,
+                                                        const std::string& level) {
+  const ShapePredictorParts p = read_shape_predictor_parts(dat, size);
+  return encode_compact_landmark_model(p.initial_shape, p.forests, p.anchor_idx, p.deltas, level);
 }
 
 CompactShapePredictor CompactShapePredictor::parse(const std::uint8_t* data, std::size_t size,

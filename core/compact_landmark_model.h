@@ -1,7 +1,7 @@
 // The compact landmark model format, "PCLM" v1: dlib's 68-point shape
 // predictor with its leaf values quantised, about a tenth of dlib's .dat.
-// Internal to core/ (the loader behind LandmarkModel::from_bytes) and to the
-// `posecheck compact-model` converter.
+// Internal to core/ (the loader and predictor behind LandmarkModel) and to
+// the `posecheck compact-model` converter.
 //
 // Layout (all little-endian; floats IEEE-754 binary32):
 //   header, 80 bytes:
@@ -29,6 +29,9 @@
 //       leaf_values  ceil(T*L*2P*B/8) bytes: B-bit codes u, LSB first, value
 //                    = (u - 2^(B-1)) * leaf_scale * coord_weight[j]
 //                    (B = 32: f32 x T*L*2P)
+//   Value limits the loader enforces: coordinates within [-10, 10] face
+//   boxes, coord_weight in [0, 1], 2^(B-1) * leaf_scale * max(coord_weight)
+//   <= 1 (so every leaf value a code can express is within one box).
 #pragma once
 
 #include <cstddef>
@@ -101,6 +104,18 @@ class CompactShapePredictor {
 
 // Requires/Ensures: as CompactShapePredictor::parse(...).to_dlib().
 dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size);
+
+// The fields of a dlib shape_predictor .dat, in dlib's serialisation order.
+struct ShapePredictorParts {
+  dlib::matrix<float, 0, 1> initial_shape;
+  std::vector<std::vector<dlib::impl::regression_tree>> forests;
+  std::vector<std::vector<unsigned long>> anchor_idx;
+  std::vector<std::vector<dlib::vector<float, 2>>> deltas;
+};
+// Requires: bytes of a dlib shape_predictor .dat (version 1). dlib's parser
+//   trusts its input: use pinned or trusted files.
+// Ensures: its parts; Error kModelFormat when it is not one, or has no trees.
+ShapePredictorParts read_shape_predictor_parts(const std::uint8_t* dat, std::size_t size);
 
 // A named quantisation level of the converter.
 struct CompactLevel {

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <istream>
-#include <streambuf>
 
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms/interpolation.h>
 
+#include "byte_stream.h"
 #include "dlib_image.h"
 #include "errors.h"
 
@@ -21,13 +21,6 @@ extern const unsigned char kFrontalFaceDetector[];
 }  // namespace detail
 
 namespace {
-
-struct ByteStreamBuf : std::streambuf {
-  ByteStreamBuf(const unsigned char* data, std::size_t size) {
-    char* p = const_cast<char*>(reinterpret_cast<const char*>(data));
-    setg(p, p, p + size);
-  }
-};
 
 // The same detector as dlib::get_frontal_face_detector(), about 200x faster
 // to construct (no entropy decoding).

@@ -3,11 +3,11 @@
 #include <cmath>
 #include <istream>
 #include <optional>
-#include <streambuf>
 
 #include <dlib/image_processing/shape_predictor.h>
 
 #include "compact_landmark_model.h"
+#include "byte_stream.h"
 #include "dlib_image.h"
 #include "errors.h"
 #include "sha256.h"
@@ -26,18 +26,6 @@ LandmarkModel::LandmarkModel() : impl_(std::make_unique<Impl>()) {}
 LandmarkModel::~LandmarkModel() = default;
 LandmarkModel::LandmarkModel(LandmarkModel&&) noexcept = default;
 LandmarkModel& LandmarkModel::operator=(LandmarkModel&&) noexcept = default;
-
-namespace {
-
-// An istream over caller bytes, without copying them.
-struct ByteStreamBuf : std::streambuf {
-  ByteStreamBuf(const std::uint8_t* data, std::size_t size) {
-    char* p = const_cast<char*>(reinterpret_cast<const char*>(data));
-    setg(p, p, p + size);
-  }
-};
-
-}  // namespace
 
 LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t size, const std::string& expected_sha256) {
   if (data == nullptr || size == 0) throw Error(ErrorCode::kModelFormat, "landmark model is empty (0 bytes)");

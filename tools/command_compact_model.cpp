@@ -29,7 +29,7 @@ namespace {
 const char* kUsage =
     "usage: posecheck compact-model --in FILE.dat --out FILE.pclm [--level NAME]\n"
     "       posecheck compact-model --evaluate [--in FILE.dat] [--levels A,B,...] [--steps S1,S2,...]\n"
-    "                               [--helen DIR] [--dftimit DIR] [--max-images N] [--write-dir DIR]\n";
+    "                               [--klt] [--helen DIR] [--dftimit DIR] [--max-images N] [--write-dir DIR]\n";
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -202,24 +202,33 @@ int evaluate(const ParsedArgs& parsed) {
     rows.push_back(std::move(r));
   }
   // Precision study: leaves rounded to a grid, stored as float32 (PCLM f32).
-  const ShapePredictorParts parts = read_shape_predictor_parts(dat);
+  const ShapePredictorParts parts = read_shape_predictor_parts(dat.data(), dat.size());
   const double rest_mb =  // what a PCLM file holds besides leaf values (splits, pixels, scales)
       double(encode_compact_landmark_model(dat.data(), dat.size(), "f32").size() -
              parts.forests.size() * parts.forests[0].size() * parts.forests[0][0].leaf_values.size() *
                  std::size_t(parts.initial_shape.size()) * 4) / 1e6;
   for (double step : steps) {
-    const RoundedLeaves rounded = round_leaves(parts, step);
-    const auto bytes = encode_compact_landmark_model(rounded.parts.initial_shape, rounded.parts.forests,
-                                                     rounded.parts.anchor_idx, rounded.parts.deltas, "f32");
-    Row r;
-    char name[64];
-    std::snprintf(name, sizeof name, "leaves rounded to %g", step);
-    r.name = name;
-    r.plain_mb = rest_mb + rounded.plain_entropy_bytes / 1e6;
-    r.klt_mb = rest_mb + rounded.klt_entropy_bytes / 1e6;
-    r.model = std::make_unique<LandmarkModel>(LandmarkModel::from_bytes(bytes.data(), bytes.size(), ""));
-    std::fprintf(stderr, "%s: estimated %.2f MB (KLT %.2f MB)\n", name, r.plain_mb, r.klt_mb);
-    rows.push_back(std::move(r));
+    for (const Rounding rounding : {Rounding::kPlain, Rounding::kKlt}) {
+      if (rounding == Rounding::kKlt && !parsed.has("klt")) continue;
+      const bool klt = rounding == Rounding::kKlt;
+      const RoundedLeaves rounded = round_leaves(parts, step, rounding);
+      const auto bytes = encode_compact_landmark_model(rounded.parts.initial_shape, rounded.parts.forests,
+                                                       rounded.parts.anchor_idx, rounded.parts.deltas, "f32");
+      Row r;
+      char name[64];
+      std::snprintf(name, sizeof name, "%s rounded to %g", klt ? "KLT coefficients" : "leaves", step);
+      r.name = name;
+      r.plain_mb = rest_mb + rounded.plain_entropy_bytes / 1e6;
+      r.klt_mb = rest_mb + rounded.klt_entropy_bytes / 1e6;
+      r.model = std::make_unique<LandmarkModel>(LandmarkModel::from_bytes(bytes.data(), bytes.size(), ""));
+      if (!write_dir.empty()) {  // float32 PCLM of the rounded leaves, for `features --landmark-model`
+        char file[96];
+        std::snprintf(file, sizeof file, "/landmarks68-%s-%g.pclm", klt ? "klt" : "rounded", step);
+        write_file(write_dir + file, bytes);
+      }
+      std::fprintf(stderr, "%s: estimated %.2f MB (KLT %.2f MB)\n", name, r.plain_mb, r.klt_mb);
+      rows.push_back(std::move(r));
+    }
   }
   {
     Row floor;
@@ -298,7 +307,7 @@ int evaluate(const ParsedArgs& parsed) {
 int command_compact_model(const Args& args) {
   ParsedArgs parsed;
   try {
-    parsed = parse_args(args, {"in", "out", "level", "levels", "steps", "helen", "dftimit", "max-images", "write-dir"}, {"evaluate"});
+    parsed = parse_args(args, {"in", "out", "level", "levels", "steps", "helen", "dftimit", "max-images", "write-dir"}, {"evaluate", "klt"});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
     if (!parsed.has("evaluate") && (!parsed.has("in") || !parsed.has("out")))
       throw UsageError("compact-model needs --in FILE.dat and --out FILE.pclm (or --evaluate)");

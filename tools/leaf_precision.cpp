@@ -1,23 +1,13 @@
 #include "leaf_precision.h"
 
 #include <cmath>
-#include <istream>
 #include <map>
-#include <streambuf>
 
 #include <Eigen/Dense>
 
-#include "errors.h"
 
 namespace posecheck::cli {
 namespace {
-
-struct ByteStreamBuf : std::streambuf {
-  explicit ByteStreamBuf(const std::vector<std::uint8_t>& d) {
-    char* p = const_cast<char*>(reinterpret_cast<const char*>(d.data()));
-    setg(p, p, p + d.size());
-  }
-};
 
 // n * H of the values' empirical distribution, in bytes.
 double entropy_bytes(const std::map<long, long>& histogram) {
@@ -30,26 +20,7 @@ double entropy_bytes(const std::map<long, long>& histogram) {
 
 }  // namespace
 
-ShapePredictorParts read_shape_predictor_parts(const std::vector<std::uint8_t>& dat) {
-  ShapePredictorParts p;
-  ByteStreamBuf buf(dat);
-  std::istream in(&buf);
-  int version = 0;
-  try {
-    dlib::deserialize(version, in);
-    dlib::deserialize(p.initial_shape, in);
-    dlib::deserialize(p.forests, in);
-    dlib::deserialize(p.anchor_idx, in);
-    dlib::deserialize(p.deltas, in);
-  } catch (const std::exception& e) {
-    throw Error(ErrorCode::kModelFormat, std::string("dlib model could not be parsed: ") + e.what());
-  }
-  if (version != 1 || p.forests.empty() || p.forests[0].empty())
-    throw Error(ErrorCode::kModelFormat, "not a dlib shape predictor (version 1) with trees");
-  return p;
-}
-
-RoundedLeaves round_leaves(const ShapePredictorParts& parts, double step) {
+RoundedLeaves round_leaves(const ShapePredictorParts& parts, double step, Rounding rounding) {
   RoundedLeaves out{parts};
   const long nvals = parts.initial_shape.size();
   for (auto& forest : out.parts.forests) {
@@ -69,11 +40,18 @@ RoundedLeaves round_leaves(const ShapePredictorParts& parts, double step) {
         Eigen::VectorXd v(nvals);
         for (long j = 0; j < nvals; ++j) v(j) = leaf(j);
         const Eigen::VectorXd coefficients = axes.eigenvectors().transpose() * v;
+        Eigen::VectorXd rounded_coefficients(nvals);
         for (long j = 0; j < nvals; ++j) {
-          klt[std::size_t(j)][std::lround(coefficients(j) / step)]++;
+          const long k = std::lround(coefficients(j) / step);
+          klt[std::size_t(j)][k]++;
+          rounded_coefficients(j) = double(k) * step;
           const long q = std::lround(double(leaf(j)) / step);
           plain[std::size_t(j)][q]++;
-          leaf(j) = float(double(q) * step);
+          if (rounding == Rounding::kPlain) leaf(j) = float(double(q) * step);
+        }
+        if (rounding == Rounding::kKlt) {
+          const Eigen::VectorXd back = axes.eigenvectors() * rounded_coefficients;
+          for (long j = 0; j < nvals; ++j) leaf(j) = float(back(j));
         }
       }
     for (const auto& h : plain) out.plain_entropy_bytes += entropy_bytes(h);

@@ -10,28 +10,20 @@
 #include <cstdint>
 #include <vector>
 
-#include <dlib/image_processing/shape_predictor.h>
+#include "compact_landmark_model.h"
 
 namespace posecheck::cli {
-
-// The parts of a dlib shape_predictor .dat, as dlib serialises them.
-struct ShapePredictorParts {
-  dlib::matrix<float, 0, 1> initial_shape;
-  std::vector<std::vector<dlib::impl::regression_tree>> forests;
-  std::vector<std::vector<unsigned long>> anchor_idx;
-  std::vector<std::vector<dlib::vector<float, 2>>> deltas;
-};
-// Requires: a dlib shape_predictor .dat (version 1). Throws Error kModelFormat.
-ShapePredictorParts read_shape_predictor_parts(const std::vector<std::uint8_t>& dat);
 
 struct RoundedLeaves {
   ShapePredictorParts parts;           // leaves rounded to multiples of the step
   double plain_entropy_bytes = 0;      // sum over cascades x coordinates of n * H(rounded values)
   double klt_entropy_bytes = 0;        // the same for KLT coefficients rounded to the step
 };
+enum class Rounding { kPlain, kKlt };
 // Requires: step > 0 (in dlib's normalised face-box units).
-// Ensures: every leaf value v becomes round(v / step) * step (float); the two
-//   zero-order entropy estimates of coding the leaves at this step.
-RoundedLeaves round_leaves(const ShapePredictorParts& parts, double step);
+// Ensures: kPlain: every leaf value v becomes round(v / step) * step (float);
+//   kKlt: every leaf vector v becomes A round(A^T v / step) step, A the
+//   cascade's principal axes. Both zero-order entropy estimates either way.
+RoundedLeaves round_leaves(const ShapePredictorParts& parts, double step, Rounding rounding = Rounding::kPlain);
 
 }  // namespace posecheck::cli
