@@ -1,7 +1,7 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { drawOverlay, faceHeadline, faceNumbers, WORDING } from './lib/overlay.js';
+import { drawOverlay, faceHeadline, faceNumbers, unanalysedFacesNote, WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -27,9 +27,10 @@ function describe(result) {
     }
     list.append(li);
   });
-  if (result.faces_found > result.faces.length) {
+  const more = unanalysedFacesNote(result);
+  if (more) {
     const li = document.createElement('li');
-    li.textContent = `${result.faces_found - result.faces.length} more faces were found but not analysed.`;
+    li.textContent = more;
     list.append(li);
   }
 }

@@ -23,6 +23,7 @@
 #include "landmark_model.h"
 #include "sha256.h"
 #include "test_support.h"
+#include "tiny_shape_predictor.h"
 
 namespace {
 
@@ -31,38 +32,7 @@ using posecheck::LandmarkModel;
 using Bytes = std::vector<std::uint8_t>;
 
 // A random 68-point predictor: 3 cascades of 12 depth-3 trees over 24 pixels.
-Bytes tiny_dat() {
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> u01(0.0f, 1.0f);
-  dlib::matrix<float, 0, 1> initial(136);
-  for (int i = 0; i < 68; ++i) {
-    const double a = 2 * M_PI * i / 68;
-    initial(2 * i) = float(0.5 + 0.4 * std::cos(a) * (1 + 0.1 * (i % 3)));
-    initial(2 * i + 1) = float(0.5 + 0.4 * std::sin(a) * (1 + 0.1 * (i % 5)));
-  }
-  const int cascades = 3, trees = 12, depth = 3, pool = 24;
-  std::vector<std::vector<dlib::impl::regression_tree>> forests(cascades);
-  std::vector<std::vector<dlib::vector<float, 2>>> pixels(cascades);
-  for (int c = 0; c < cascades; ++c) {
-    for (int i = 0; i < pool; ++i) pixels[c].push_back({u01(rng) * 1.2f - 0.1f, u01(rng) * 1.2f - 0.1f});
-    forests[c].resize(trees);
-    for (auto& t : forests[c]) {
-      for (int s = 0; s < (1 << depth) - 1; ++s)
-        t.splits.push_back({static_cast<unsigned long>(rng() % pool), static_cast<unsigned long>(rng() % pool),
-                            u01(rng) * 128 - 64});
-      for (int l = 0; l < (1 << depth); ++l) {
-        dlib::matrix<float, 0, 1> v(136);
-        for (long j = 0; j < 136; ++j) v(j) = (u01(rng) - 0.5f) * 0.002f * (1 + j % 4);
-        t.leaf_values.push_back(v);
-      }
-    }
-  }
-  dlib::shape_predictor sp(initial, forests, pixels);
-  std::ostringstream out;
-  dlib::serialize(sp, out);
-  const std::string s = out.str();
-  return Bytes(s.begin(), s.end());
-}
+Bytes tiny_dat() { return posecheck_test::tiny_shape_predictor_dat(); }
 
 // A gray test image with structure at several scales.
 std::vector<std::uint8_t> test_image(int w, int h) {

@@ -139,6 +139,21 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 }
 
 namespace {
+
+// One data row's fields; a quoting error or a field count other than the
+// header's is a clear error naming the file and line.
+std::vector<std::string> row_fields(const std::string& name, int line_number, const std::string& line, std::size_t expected) {
+  std::vector<std::string> f;
+  try { f = split_csv_line(line); } catch (const Error& e) { bad(name, line_number, e.what()); }
+  if (f.size() != expected) {
+    bad(name, line_number, "expected " + std::to_string(expected) + " fields, got " + std::to_string(f.size()));
+  }
+  return f;
+}
+
+}  // namespace
+
+namespace {
 std::vector<std::string> extra_names(const std::vector<FeatureRow>& rows) {
   std::map<std::string, int> names;
   for (const auto& r : rows) for (const auto& [k, v] : r.extra) names[k];
@@ -207,11 +222,7 @@ std::vector<FeatureRow> parse_feature_csv(const std::string& text, const std::st
   std::vector<FeatureRow> rows;
   for (std::size_t li = 1; li < lines.size(); ++li) {
     const int ln = lines[li].first;
-    std::vector<std::string> f;
-    try { f = split_csv_line(lines[li].second); } catch (const Error& e) { bad(name, ln, e.what()); }
-    if (f.size() != header.size()) {
-      bad(name, ln, "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size()));
-    }
+    const std::vector<std::string> f = row_fields(name, ln, lines[li].second, header.size());
     auto at = [&](int k) -> const std::string& { return f[pos[k]]; };
     FeatureRow r;
     r.group = at(0);
@@ -279,11 +290,7 @@ std::vector<LandmarkRow> parse_landmark_csv(const std::string& text, const std::
   std::vector<LandmarkRow> rows;
   for (std::size_t li = 1; li < lines.size(); ++li) {
     const int ln = lines[li].first;
-    std::vector<std::string> f;
-    try { f = split_csv_line(lines[li].second); } catch (const Error& e) { bad(name, ln, e.what()); }
-    if (f.size() != header.size()) {
-      bad(name, ln, "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size()));
-    }
+    const std::vector<std::string> f = row_fields(name, ln, lines[li].second, header.size());
     LandmarkRow r;
     r.group = f[c_group];
     try { r.label = normalise_label(f[c_label]); } catch (const Error& e) { bad(name, ln, e.what()); }

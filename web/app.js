@@ -2,7 +2,7 @@
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
-import { drawOverlay, faceHeadline, faceNumbers, WORDING } from './overlay.js';
+import { drawOverlay, faceHeadline, faceNumbers, unanalysedFacesNote, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
@@ -115,9 +115,10 @@ function describeFaces(card, result) {
     }
     list.append(li);
   });
-  if (result.faces_found > result.faces.length) {
+  const more = unanalysedFacesNote(result);
+  if (more) {
     const li = document.createElement('li');
-    li.textContent = `${result.faces_found - result.faces.length} more faces were found but not analysed.`;
+    li.textContent = more;
     list.append(li);
   }
 }

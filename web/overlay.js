@@ -112,3 +112,9 @@ export function faceNumbers(face) {
     `Translation difference: ${fixed(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fixed(face.cosine_distance, 5)}. ` +
     `Reprojection error: whole face ${fixed(face.pose_whole.rms_px, 2)} px, central face ${fixed(face.pose_central.rms_px, 2)} px.`;
 }
+
+/** The note for faces found beyond maxFaces (not analysed), or null. */
+export function unanalysedFacesNote(result) {
+  const n = result.faces_found - result.faces.length;
+  return n > 0 ? `${n} more faces were found but not analysed.` : null;
+}

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
 import { makeBadInputs } from '../corpus/make_bad_inputs.mjs';
 import { root } from '../node/helpers.mjs';
-import { CHROMIUM, launch } from './browser.mjs';
+import { CHROMIUM, launch, openChecker } from './browser.mjs';
 
 const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)`;
 const PER_ITEM_MS = 10000;
@@ -28,9 +28,7 @@ describe('checker page on bad inputs', { skip }, () => {
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('crash', () => pageErrors.push('page crashed'));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
-    assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.textContent('#load-status'));
+    await openChecker(page, origin);
   });
 
   after(async () => {

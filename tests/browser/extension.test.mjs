@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { buildExtension, outDir } from '../../scripts/build-extension.mjs';
 import { root } from '../node/helpers.mjs';
-import { BASE_ARGS, CHROMIUM } from './browser.mjs';
+import { BASE_ARGS, CHROMIUM, landmarkColours } from './browser.mjs';
 import { artifactDir, makeFixtures } from './fixtures.mjs';
 
 const haveDist = existsSync(join(root, 'web/dist/posecheck.wasm')) && existsSync(join(root, 'web/dist/models'));
@@ -132,16 +132,7 @@ describe('browser extension', { skip }, () => {
     assert.match(await panel.textContent('#faces'), /Angle between the two head poses: [\d.]+°/);
     assert.match(await panel.textContent('#limits'), /Known limits\. The cue is strong on early face swaps/);
     assert.match(await panel.textContent('#facts'), new RegExp(`960×\\d+ px from localhost:${images.port}`));
-    const coloured = await panel.evaluate(() => {
-      const cv = document.querySelector('#view');
-      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
-      let orange = 0, blue = 0;
-      for (let i = 0; i < d.length; i += 4) {
-        if (d[i] > 240 && d[i + 1] > 120 && d[i + 1] < 160 && d[i + 2] < 50) orange++;
-        if (d[i] < 70 && d[i + 1] > 180 && d[i + 2] > 240) blue++;
-      }
-      return { orange, blue, w: cv.width };
-    });
+    const coloured = await panel.locator('#view').evaluate(landmarkColours);
     assert.ok(coloured.orange > 20 && coloured.blue > 20, `the overlay drew both landmark colours: ${JSON.stringify(coloured)}`);
     await page.screenshot({ path: join(artifactDir, 'extension-panel.png') });
   });

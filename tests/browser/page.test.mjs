@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
-import { CHROMIUM, launch, watchRequests } from './browser.mjs';
+import { CHROMIUM, landmarkColours, launch, openChecker, watchRequests } from './browser.mjs';
 import { artifactDir, makeFixtures } from './fixtures.mjs';
 
 const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)`;
@@ -25,9 +25,7 @@ describe('checker page', { skip }, () => {
     watch = watchRequests(context);
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
-    assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.textContent('#load-status'));
+    await openChecker(page, origin);
   });
 
   after(async () => {
@@ -61,15 +59,7 @@ describe('checker page', { skip }, () => {
     assert.ok(['likely_real', 'inconclusive', 'likely_fake', 'not_scored', 'cannot_judge'].includes(verdict), verdict);
     assert.match(await c.locator('.faces').textContent(), /Face 1:/);
     // The overlay drew in the landmark colours: count orange and blue pixels.
-    const coloured = await c.locator('canvas.view').evaluate((cv) => {
-      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
-      let orange = 0, blue = 0;
-      for (let i = 0; i < d.length; i += 4) {
-        if (d[i] > 240 && d[i + 1] > 120 && d[i + 1] < 160 && d[i + 2] < 50) orange++;
-        if (d[i] < 70 && d[i + 1] > 180 && d[i + 2] > 240) blue++;
-      }
-      return { orange, blue, w: cv.width };
-    });
+    const coloured = await c.locator('canvas.view').evaluate(landmarkColours);
     assert.equal(coloured.w, 960);
     assert.ok(coloured.orange > 20 && coloured.blue > 20, JSON.stringify(coloured));
     await c.screenshot({ path: join(artifactDir, 'page-photo.png') });

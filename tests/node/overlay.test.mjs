@@ -1,0 +1,39 @@
+// The explanation's geometry and wording (web/overlay.js), shared by the page
+// and the extension, on real results of the built module.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CENTRAL, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote } from '../../web/overlay.js';
+import { decodeNative, demoDir, engine } from './helpers.mjs';
+
+describe('overlay', () => {
+  let e;
+  before(async () => { e = await engine(); });
+  after(() => e?.close());
+
+  test('the central face is the paper\'s 21 points: 18-36, 49, 55 (1-based)', () => {
+    assert.equal(CENTRAL.size, 21);
+    for (const i of [17, 35, 48, 54]) assert.ok(CENTRAL.has(i));
+    for (const i of [16, 36, 47, 55]) assert.ok(!CENTRAL.has(i));
+  });
+
+  test('both poses project inside their face box, and the words match the result', () => {
+    const px = decodeNative(join(demoDir, 'sample3.jpg'));
+    const r = e.check(px.rgba, px.width, px.height);
+    assert.ok(r.faces.length >= 2);
+    r.faces.forEach((face, i) => {
+      const b = face.box;
+      for (const pose of [face.pose_whole, face.pose_central]) {
+        const [x, y] = poseAxes(pose, r.width, r.height).origin;
+        assert.ok(x > b.left && x < b.right && y > b.top && y < b.bottom, `face ${i}: pose origin (${x}, ${y}) outside ${JSON.stringify(b)}`);
+      }
+      assert.match(faceHeadline(face, i), new RegExp(`^Face ${i + 1}: `));
+      if (face.p_fake !== null) assert.match(faceHeadline(face, i), new RegExp(`P\\(fake\\) ${Math.round(face.p_fake * 100)}%`));
+      assert.match(faceNumbers(face), new RegExp(`two head poses: ${face.rotation_difference_deg.toFixed(2)}°`));
+    });
+    assert.equal(unanalysedFacesNote(r), null);
+    const one = e.check(px.rgba, px.width, px.height, { maxFaces: 1 });
+    assert.equal(one.faces.length, 1);
+    assert.equal(unanalysedFacesNote(one), `${one.faces_found - 1} more faces were found but not analysed.`);
+  });
+});
