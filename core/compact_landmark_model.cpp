@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <istream>
 #include <limits>
 
-#include "byte_stream.h"
 #include "dlib_image.h"
 #include "errors.h"
 #include "sha256.h"
@@ -250,30 +248,6 @@ std::vector<std::uint8_t> encode_compact_landmark_model(
   for (int i = 0; i < 32; ++i) h.u8(std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16)));
   h.out.insert(h.out.end(), w.out.begin(), w.out.end());
   return std::move(h.out);
-}
-
-ShapePredictorParts read_shape_predictor_parts(const std::uint8_t* dat, std::size_t size) {
-  if (dat == nullptr || size < 2 || dat[0] != 0x01 || dat[1] != 0x01)
-    throw Error(ErrorCode::kModelFormat, "not a dlib shape predictor (version 1) file: wrong header bytes");
-  int version = 0;
-  ShapePredictorParts p;
-  ByteStreamBuf buf(dat, size);
-  std::istream in(&buf);
-  try {
-    // The fields of dlib::deserialize(shape_predictor&), in its order.
-    dlib::deserialize(version, in);
-    dlib::deserialize(p.initial_shape, in);
-    dlib::deserialize(p.forests, in);
-    dlib::deserialize(p.anchor_idx, in);
-    dlib::deserialize(p.deltas, in);
-  } catch (const std::bad_alloc&) {
-    throw Error(ErrorCode::kModelFormat, "dlib model is corrupt: it declares sizes larger than memory");
-  } catch (const std::exception& e) {
-    throw Error(ErrorCode::kModelFormat, std::string("dlib model could not be parsed (truncated or corrupt): ") + e.what());
-  }
-  if (version != 1) throw Error(ErrorCode::kModelFormat, "dlib shape predictor version is not 1");
-  if (p.forests.empty() || p.forests[0].empty()) throw Error(ErrorCode::kModelFormat, "dlib model has no trees");
-  return p;
 }
 
 std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,

@@ -41,6 +41,8 @@
 
 #include <dlib/image_processing/shape_predictor.h>
 
+#include "shape_predictor_parts.h"
+
 namespace posecheck {
 
 constexpr const char* kCompactLandmarkFormat = "posecheck-compact-v1";
@@ -105,18 +107,6 @@ class CompactShapePredictor {
 // Requires/Ensures: as CompactShapePredictor::parse(...).to_dlib().
 dlib::shape_predictor decode_compact_landmark_model(const std::uint8_t* data, std::size_t size);
 
-// The fields of a dlib shape_predictor .dat, in dlib's serialisation order.
-struct ShapePredictorParts {
-  dlib::matrix<float, 0, 1> initial_shape;
-  std::vector<std::vector<dlib::impl::regression_tree>> forests;
-  std::vector<std::vector<unsigned long>> anchor_idx;
-  std::vector<std::vector<dlib::vector<float, 2>>> deltas;
-};
-// Requires: bytes of a dlib shape_predictor .dat (version 1). dlib's parser
-//   trusts its input: use pinned or trusted files.
-// Ensures: its parts; Error kModelFormat when it is not one, or has no trees.
-ShapePredictorParts read_shape_predictor_parts(const std::uint8_t* dat, std::size_t size);
-
 // A named quantisation level of the converter.
 struct CompactLevel {
   std::string name;
@@ -129,8 +119,8 @@ const std::vector<CompactLevel>& compact_levels();
 const char* default_compact_level();
 
 // Requires: bytes of a dlib shape_predictor .dat (version 1, trees of one
-//   depth) — the converter's input is trusted like any dlib file, but its
-//   structure is still checked; level one of compact_levels().
+//   depth; read with read_shape_predictor_parts, so any bytes are safe, and
+//   the structure is checked); level one of compact_levels().
 // Ensures: the PCLM v1 bytes, deterministic for given input and level.
 std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,
                                                         const std::string& level);

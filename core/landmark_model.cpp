@@ -49,14 +49,27 @@ LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t si
       throw Error(ErrorCode::kModelFormat,
                   "not a dlib shape predictor (version 1) or PCLM compact landmark file: wrong header bytes");
     }
-    ByteStreamBuf buf(data, size);
-    std::istream in(&buf);
-    try {
-      dlib::deserialize(model.impl_->predictor, in);
-    } catch (const std::bad_alloc&) {
-      throw Error(ErrorCode::kModelFormat, "landmark model is corrupt: it declares sizes larger than memory");
-    } catch (const std::exception& e) {
-      throw Error(ErrorCode::kModelFormat, std::string("landmark model could not be parsed (truncated or corrupt): ") + e.what());
+    if (!expected_sha256.empty()) {
+      // Pinned, so these are known bytes: dlib's own (fastest) deserialiser.
+      ByteStreamBuf buf(data, size);
+      std::istream in(&buf);
+      try {
+        dlib::deserialize(model.impl_->predictor, in);
+      } catch (const std::bad_alloc&) {
+        throw Error(ErrorCode::kModelFormat, "landmark model is corrupt: it declares sizes larger than memory");
+      } catch (const std::exception& e) {
+        throw Error(ErrorCode::kModelFormat, std::string("landmark model could not be parsed (truncated or corrupt): ") + e.what());
+      }
+    } else {
+      // Not pinned: dlib's deserialiser and predictor trust their input (a
+      // corrupt count allocates without limit, a bad index reads out of
+      // bounds). Read it with the bounds-checked reader and run it as a
+      // float32 compact model, whose loader checks every index and range;
+      // its points are dlib's, bit for bit (tests/test_compact_model.cpp).
+      const ShapePredictorParts parts = read_shape_predictor_parts(data, size);
+      const std::vector<std::uint8_t> pclm =
+          encode_compact_landmark_model(parts.initial_shape, parts.forests, parts.anchor_idx, parts.deltas, "f32");
+      model.impl_->compact = CompactShapePredictor::parse(pclm.data(), pclm.size(), /*verify_payload_digest=*/false);
     }
     model.format_ = "dlib-shape-predictor-v1";
   }

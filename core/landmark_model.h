@@ -24,9 +24,10 @@ class LandmarkModel {
   //   throws Error kModelChecksum, before parsing anything). The bytes must be
   //   a dlib shape_predictor, serialisation version 1, or a posecheck compact
   //   model (PCLM v1, core/compact_landmark_model.h; dispatched on the first
-  //   bytes), with 68 parts (else kModelFormat with what was wrong). Pin the
-  //   hash for any dlib model that is not fully trusted: dlib's parser trusts
-  //   its input (the PCLM loader validates everything).
+  //   bytes), with 68 parts (else kModelFormat with what was wrong). Any bytes
+  //   are safe: a pinned dlib file goes to dlib's own (trusting, fastest)
+  //   parser; an unpinned one is read by posecheck's bounds-checked reader
+  //   and validated like a compact model (slower to load, same points).
   // Ensures: the model is ready; sha256() is the bytes' digest.
   static LandmarkModel from_bytes(const std::uint8_t* data, std::size_t size, const std::string& expected_sha256);
 

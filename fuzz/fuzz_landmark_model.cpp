@@ -1,7 +1,8 @@
 // LandmarkModel::from_bytes with no pin (the path an unpinned model takes).
-// dlib .dat bytes (01 01 ...) go to dlib's own deserialiser, which trusts its
-// input: see fuzz/README.md. A model that loads is also run once on a small
-// image, so indices the loader accepted are exercised.
+// dlib .dat bytes (01 01 ...) go to posecheck's bounds-checked reader of
+// dlib's format (core/shape_predictor_parts.h), PCLM bytes to the compact
+// loader. A model that loads is also run once on a small image, so indices
+// the loader accepted are exercised.
 #include <cstdint>
 #include <vector>
 

@@ -193,6 +193,66 @@ TEST(CompactModel, TruncatedAndCorruptRefused) {
   }
 }
 
+// posecheck's own reader of dlib's format gives dlib's values, bit for bit.
+void expect_reader_matches_dlib(const Bytes& dat) {
+  const posecheck::ShapePredictorParts own = posecheck::read_shape_predictor_parts(dat.data(), dat.size());
+  std::istringstream in(std::string(dat.begin(), dat.end()));
+  int version = 0;
+  posecheck::ShapePredictorParts theirs;
+  dlib::deserialize(version, in);
+  dlib::deserialize(theirs.initial_shape, in);
+  dlib::deserialize(theirs.forests, in);
+  dlib::deserialize(theirs.anchor_idx, in);
+  dlib::deserialize(theirs.deltas, in);
+  auto f32 = [](const posecheck::ShapePredictorParts& p) {
+    return posecheck::encode_compact_landmark_model(p.initial_shape, p.forests, p.anchor_idx, p.deltas, "f32");
+  };
+  EXPECT_EQ(f32(own), f32(theirs));
+  ASSERT_EQ(own.forests.size(), theirs.forests.size());
+  for (std::size_t c = 0; c < own.forests.size(); ++c)
+    for (std::size_t t = 0; t < own.forests[c].size(); ++t)
+      for (std::size_t s = 0; s < own.forests[c][t].splits.size(); ++s)
+        ASSERT_EQ(own.forests[c][t].splits[s].thresh, theirs.forests[c][t].splits[s].thresh);  // f32 keeps only floor + 0.5
+}
+
+// An unpinned dlib file is read by the bounds-checked reader and run as a
+// float32 compact model: same points as dlib's own path, and corrupt bytes
+// are refused instead of reaching dlib's trusting deserialiser.
+TEST(CompactModel, UnpinnedDatIsReadSafelyWithDlibsPoints) {
+  const Bytes dat = tiny_dat();
+  expect_reader_matches_dlib(dat);
+  const LandmarkModel pinned = LandmarkModel::from_bytes(dat.data(), dat.size(), posecheck::sha256_hex(dat.data(), dat.size()));
+  const LandmarkModel unpinned = load(dat);
+  EXPECT_EQ(unpinned.format(), "dlib-shape-predictor-v1");
+  const auto px = test_image(240, 200);
+  const auto view = posecheck::packed_view(px.data(), 240, 200, posecheck::PixelFormat::kGray8);
+  for (const posecheck::Box& box : {posecheck::Box{20, 20, 180, 170}, posecheck::Box{0, 0, 240, 200}})
+    EXPECT_EQ(pinned.predict(view, box), unpinned.predict(view, box));
+  // The fuzzer's input that made dlib allocate 2^64 - 1 bytes (rows and
+  // columns of opposite signs).
+  const std::string crash = posecheck_test::read_file(std::string(POSECHECK_SOURCE_DIR) +
+                                                      "/fuzz/regressions/fuzz_landmark_model/dat-huge-allocation");
+  ASSERT_FALSE(crash.empty());
+  EXPECT_NE(expect_format_error(Bytes(crash.begin(), crash.end()), "negative size").find("negative size"), std::string::npos);
+  for (std::size_t n : {std::size_t(2), std::size_t(3), dat.size() / 3, dat.size() - 1}) {
+    const std::string msg = expect_format_error(Bytes(dat.begin(), dat.begin() + long(n)), "dat truncated to " + std::to_string(n));
+    EXPECT_NE(msg.find("truncated"), std::string::npos) << msg;
+  }
+  // Version 1, a 1 x 1 initial shape (rows and columns negated, as dlib
+  // writes them) holding 0.0, then a cascade count of 2^63 - 1.
+  const Bytes huge_count = {0x01, 0x01, 0x81, 0x01, 0x81, 0x01, 0x01, 0x00, 0x01, 0x00,
+                            0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f};
+  EXPECT_NE(expect_format_error(huge_count, "huge cascade count").find("the cascades declares 9223372036854775807 items"),
+            std::string::npos);
+}
+
+TEST(CompactModel, ReaderMatchesDlibOnTheRealModel) {
+  const std::string path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+  if (!posecheck_test::path_exists(path)) GTEST_SKIP() << "needs " << path << " (libdlib-data, installed by setup)";
+  const std::string s = posecheck_test::read_file(path);
+  expect_reader_matches_dlib(Bytes(s.begin(), s.end()));
+}
+
 TEST(CompactModel, UnknownLevelIsInvalidArgument) {
   const Bytes dat = tiny_dat();
   try {
