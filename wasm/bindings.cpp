@@ -156,8 +156,7 @@ class Analyzer {
       v.set("face3d", checker_->face_model().sha256);
       v.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
       // Where the time went: the landmark model (hash + parse), then the rest
-      // (3D face, classifier, and dlib's face detector, which decodes its
-      // built-in compressed model).
+      // (3D face, classifier, and the face detector).
       val timings = val::object();
       timings.set("landmark_model_ms", std::chrono::duration<double, std::milli>(t1 - t0).count());
       timings.set("detector_and_others_ms", std::chrono::duration<double, std::milli>(t2 - t1).count());

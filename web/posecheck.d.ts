@@ -81,8 +81,8 @@ export type ImageSource =
 export declare class PoseChecker {
   static create(options?: ModelOptions): Promise<PoseChecker>;
   version(): string;
-  /** Milliseconds the worker spent compiling the module and parsing the models. */
-  loadTimes(): { moduleMs: number; modelsMs: number };
+  /** Milliseconds the worker spent compiling the module and loading the models (of which the landmark model, and the rest). */
+  loadTimes(): { moduleMs: number; modelsMs: number; landmarkModelMs: number; othersMs: number };
   checkImage(source: ImageSource, options?: CheckOptions): Promise<ImageResult>;
   /** Resolves null when the previous frame is still in flight (dropped). */
   checkVideoFrame(source: ImageSource, timestampMs: number, options?: CheckOptions): Promise<ImageResult | null>;

@@ -62,7 +62,11 @@ export class PoseChecker {
     return checker;
   }
 
-  /** Milliseconds the worker spent compiling the module (moduleMs) and parsing the models (modelsMs). */
+  /**
+   * Milliseconds the worker spent compiling the module (moduleMs) and loading
+   * the models (modelsMs: copy into the heap and parse), of which the landmark
+   * model (landmarkModelMs: SHA-256 and parse) and the rest (othersMs).
+   */
   loadTimes() {
     return this.#loadTimes;
   }
