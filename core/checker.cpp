@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include <Eigen/Geometry>
 
@@ -10,10 +11,29 @@
 
 namespace posecheck {
 
+Box canonical_face_box(const Landmarks& landmarks) {
+  const LandmarkFrame f = landmark_frame(landmarks);
+  const double half = 1.4 * f.spread;
+  const double cy = f.centroid.y() - 0.1 * f.spread;
+  return Box{f.centroid.x() - half, cy - half, f.centroid.x() + half, cy + half};
+}
+
 const char* status_name(FaceStatus s) { return s == FaceStatus::kOk ? "ok" : "cannot_judge"; }
 
-Checker::Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier)
-    : landmarks_(std::move(landmarks)), face_(std::move(face)), classifier_(std::move(classifier)) {}
+Checker::Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
+                 std::optional<Classifier> track_classifier)
+    : landmarks_(std::move(landmarks)),
+      face_(std::move(face)),
+      classifier_(std::move(classifier)),
+      track_classifier_(std::move(track_classifier)) {
+  if (classifier_ && classifier_->variant() == FeatureVariant::kTrack) {
+    throw Error(ErrorCode::kModelFormat, "the face classifier is a track classifier (variant track): load it as the track classifier");
+  }
+  if (track_classifier_ && track_classifier_->variant() != FeatureVariant::kTrack) {
+    throw Error(ErrorCode::kModelFormat, std::string("the track classifier has variant '") + variant_name(track_classifier_->variant()) +
+                                             "', expected 'track'");
+  }
+}
 
 namespace {
 
@@ -53,7 +73,13 @@ FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int he
   FaceResult r;
   r.box = box;
   r.landmarks = lm;
-  const CameraIntrinsics cam = camera_for_image(width, height);
+  const CameraModel camera_model = camera(options);
+  if (camera_model == CameraModel::kFace && !(landmark_frame(lm).spread > 1e-6)) {
+    r.reason = "landmarks are degenerate (all at one point)";
+    return r;  // cannot judge; no camera can be centred on such a face
+  }
+  const CameraIntrinsics cam = camera_for(camera_model, lm, width, height);
+  r.camera = cam;
   std::vector<Point3> model;
   std::vector<Point2> image;
   select_correspondences(whole_face_indices(), lm, face_, model, image);
@@ -94,6 +120,16 @@ FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int he
   return r;
 }
 
+CameraModel Checker::camera(const CheckerOptions& options) const {
+  const std::optional<CameraModel> trained = classifier_ ? std::optional<CameraModel>(classifier_->camera()) : std::nullopt;
+  if (options.camera && trained && *options.camera != *trained) {
+    throw Error(ErrorCode::kInvalidArgument, std::string("camera '") + camera_model_name(*options.camera) +
+                                                 "' differs from the classifier's ('" + camera_model_name(*trained) +
+                                                 "'): load a classifier trained with that camera");
+  }
+  return options.camera ? *options.camera : trained.value_or(CameraModel::kFace);
+}
+
 FaceResult Checker::judge_landmarks(const Landmarks& landmarks, int width, int height, const CheckerOptions& options) const {
   validate_size(width, height);
   for (const auto& p : landmarks)
@@ -109,15 +145,34 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
   ImageResult result;
   result.width = image.width;
   result.height = image.height;
-  const auto detected = detector_.detect(image, options.detection);
+  result.camera = camera(options);
+  auto detected = detector_.detect(image, options.detection);
   lap.to(&StageTimings::detect_ms);
   result.faces_found = static_cast<int>(detected.size());
+  // Largest first: in a group photo the faces worth judging are the large
+  // ones (small faces give coarse landmarks), and max_faces keeps those.
+  std::stable_sort(detected.begin(), detected.end(), [](const DetectedFace& a, const DetectedFace& b) {
+    return a.box.width() * a.box.height() > b.box.width() * b.box.height();
+  });
   for (std::size_t i = 0; i < detected.size() && int(i) < options.max_faces; ++i) {
-    const Landmarks lm = landmarks_.predict(image, detected[i].box);
+    Landmarks lm = landmarks_.predict(image, detected[i].box);
+    if (options.refine_landmark_box) {
+      const Box canonical = canonical_face_box(lm);
+      if (canonical.width() >= 2) lm = landmarks_.predict(image, canonical);
+    }
     lap.to(&StageTimings::landmarks_ms);
     FaceResult face = judge(lm, detected[i].box, image.width, image.height, options, timings);
     lap = Lap(timings);
     face.detection_confidence = detected[i].confidence;
+    if (face.detection_confidence < options.min_detection_confidence) {
+      char why[160];
+      std::snprintf(why, sizeof why, "not clearly a face (detection score %.2f, below %.2f)", face.detection_confidence,
+                    options.min_detection_confidence);
+      face.status = FaceStatus::kCannotJudge;
+      face.reason = why;
+      face.p_fake.reset();
+      face.band.reset();
+    }
     if (face.p_fake) result.score = std::max(result.score.value_or(0.0), *face.p_fake);
     result.faces.push_back(std::move(face));
   }
@@ -129,19 +184,6 @@ std::string verdict(const std::optional<double>& score, int faces_found, const C
   if (!checker.classifier()) return "not_scored";
   if (!score) return "cannot_judge";
   return band_name(checker.classifier()->band(*score));
-}
-
-std::optional<double> video_score(const std::vector<std::optional<double>>& frame_scores) {
-  double sum = 0;
-  int n = 0;
-  for (const auto& s : frame_scores) {
-    if (s) {
-      sum += *s;
-      ++n;
-    }
-  }
-  if (n == 0) return std::nullopt;
-  return sum / n;
 }
 
 }  // namespace posecheck

@@ -19,9 +19,26 @@ namespace posecheck {
 
 struct CheckerOptions {
   DetectionOptions detection;
-  // At most this many faces (the most confident) are analysed; the count of
-  // all faces found is still reported.
+  // At most this many faces (the largest boxes first) are analysed; the
+  // count of all faces found is still reported.
   int max_faces = 16;
+  // A detection scoring below this (dlib's HOG detection score; the detector
+  // reports everything above 0) cannot be judged: it is not clearly a face.
+  // Measured (docs/results.md, "Non-faces"): all 3 663 DeepfakeTIMIT faces
+  // score >= 0.75; 24 of the 382 faces found in HELEN photos (6.3%) score
+  // below 0.3 (profiles, faces cut by the frame, blur, a painting): they
+  // become cannot_judge; false detections harvested from face-free
+  // DeepfakeTIMIT frames all score below 0. Applies to detected faces only,
+  // not to bring-your-own landmarks.
+  double min_detection_confidence = 0.3;
+  // Landmarks from a box derived from the landmarks themselves: predict once
+  // from the detector's box, then again from canonical_face_box() of that
+  // result (twice the landmark time). The detector's box jumps by pixels when
+  // an image is padded or rescaled (its HOG grid moves), and the landmarks
+  // follow the box; the canonical box follows the face instead, so the same
+  // face gets (nearly) the same landmarks however it is framed
+  // (docs/results.md, "Framing").
+  bool refine_landmark_box = true;
   // Faces whose box is narrower than this cannot be judged: their landmarks
   // are too coarse for a pose difference to mean anything.
   double min_face_width_px = 40;
@@ -30,6 +47,11 @@ struct CheckerOptions {
   // view, bad landmarks).
   double max_rms_fraction = 0.08;
   PoseSolverOptions solver;
+  // The camera the poses are solved with (geometry.h). Empty: the loaded
+  // classifier's camera (the one it was trained with), or the face-centred
+  // camera when no classifier is loaded. A camera that differs from the
+  // loaded classifier's is refused (its P(fake) would mean nothing).
+  std::optional<CameraModel> camera;
 };
 
 enum class FaceStatus { kOk, kCannotJudge };
@@ -38,6 +60,9 @@ struct FaceResult {
   Box box;
   double detection_confidence = 0;
   Landmarks landmarks;
+  // The camera both poses were solved with (pixels); draw the poses with it.
+  // All zero when the face could not be given one (degenerate landmarks).
+  CameraIntrinsics camera;
   PoseEstimate pose_whole;    // landmarks 1-36, 49, 55
   PoseEstimate pose_central;  // landmarks 18-36, 49, 55
   std::optional<PoseFeatures> features;  // present when both poses are valid
@@ -51,8 +76,9 @@ struct FaceResult {
 
 struct ImageResult {
   int width = 0, height = 0;
+  CameraModel camera = CameraModel::kFace;  // the camera the poses were solved with
   int faces_found = 0;  // before the max_faces cap
-  std::vector<FaceResult> faces;
+  std::vector<FaceResult> faces;  // largest box first
   // Max P(fake) over judged faces (the paper's code); empty when no face was
   // judged or no classifier is loaded. A face that cannot be judged is never
   // scored as real.
@@ -65,6 +91,12 @@ struct StageTimings {
   double detect_ms = 0, landmarks_ms = 0, pose_ms = 0, features_ms = 0, svm_ms = 0;
 };
 
+// The face box dlib's detector would typically give for these landmarks:
+// square, side 2.8 x their RMS spread, centred 0.1 x spread above their
+// centroid (medians over the DeepfakeTIMIT and HELEN detections: side 2.83
+// and 2.77, vertical offset -0.07 and -0.14).
+Box canonical_face_box(const Landmarks& landmarks);
+
 // "ok" / "cannot_judge".
 const char* status_name(FaceStatus s);
 
@@ -73,7 +105,11 @@ const char* status_name(FaceStatus s);
 class Checker {
  public:
   // classifier may be empty: then faces get poses and features but no P(fake).
-  Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier);
+  // track_classifier (variant "track"; person_tracks.h) may be empty: then
+  // people in videos are scored by their frames' mean P(fake) only.
+  // Throws Error kModelFormat when a classifier has the other's variant.
+  Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
+          std::optional<Classifier> track_classifier = std::nullopt);
 
   // Requires: validate(image) passes (else throws Error).
   // Ensures: when timings is non-null, it receives this call's stage times.
@@ -86,6 +122,12 @@ class Checker {
   const FaceModel3D& face_model() const { return face_; }
   const LandmarkModel& landmark_model() const { return landmarks_; }
   const std::optional<Classifier>& classifier() const { return classifier_; }
+  const std::optional<Classifier>& track_classifier() const { return track_classifier_; }
+
+  // The camera a check with these options uses (see CheckerOptions::camera).
+  // Throws Error kInvalidArgument when options.camera differs from the
+  // loaded classifier's camera.
+  CameraModel camera(const CheckerOptions& options) const;
 
  private:
   FaceResult judge(const Landmarks& landmarks, const Box& box, int width, int height, const CheckerOptions& options,
@@ -94,6 +136,7 @@ class Checker {
   LandmarkModel landmarks_;
   FaceModel3D face_;
   std::optional<Classifier> classifier_;
+  std::optional<Classifier> track_classifier_;
   FaceDetector detector_;
 };
 
@@ -101,9 +144,5 @@ class Checker {
 // (no classifier loaded), "cannot_judge" (no face could be judged), else the
 // classifier's evidence band of the score.
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
-
-// Video verdict: the mean of per-frame scores over frames that have a score
-// (the paper). Empty when no frame has one.
-std::optional<double> video_score(const std::vector<std::optional<double>>& frame_scores);
 
 }  // namespace posecheck

@@ -13,9 +13,9 @@ namespace posecheck {
 
 const char* band_name(EvidenceBand b) {
   switch (b) {
-    case EvidenceBand::kLikelyReal: return "likely_real";
-    case EvidenceBand::kInconclusive: return "inconclusive";
-    case EvidenceBand::kLikelyFake: return "likely_fake";
+    case EvidenceBand::kLittleEvidence: return "little_evidence";
+    case EvidenceBand::kUncertain: return "uncertain";
+    case EvidenceBand::kSubstantialEvidence: return "substantial_evidence";
   }
   return "?";
 }
@@ -24,8 +24,10 @@ const char* band_name(EvidenceBand b) {
 // format (libsvm only loads from a file path, and trusts its input).
 struct Classifier::Impl {
   FeatureVariant variant = kDefaultVariant;
+  CameraModel camera = CameraModel::kPaper;
   std::vector<double> mean, std;
   double band_low = 0.5, band_high = 0.5;
+  std::vector<double> band_rates;
   std::string sha256;
   int fake_index = 0;  // position of label 1 in libsvm's probability output
 
@@ -91,6 +93,10 @@ Classifier Classifier::parse(const std::string& text) {
         ls >> name;
         try { m.variant = parse_variant(name); } catch (const Error& e) { bad(ln, e.what()); }
         have_variant = true;
+      } else if (key == "camera") {
+        std::string name;
+        ls >> name;
+        try { m.camera = parse_camera_model(name); } catch (const std::invalid_argument& e) { bad(ln, e.what()); }
       } else if (key == "mean") {
         m.mean = numbers(ls, ln);
       } else if (key == "std") {
@@ -102,6 +108,12 @@ Classifier Classifier::parse(const std::string& text) {
         m.band_low = b[0];
         m.band_high = b[1];
         have_bands = true;
+      } else if (key == "band_rates") {
+        auto r = numbers(ls, ln);
+        if (r.size() != 6) bad(ln, "band_rates needs 6 shares (real: 3 bands, fake: 3 bands)");
+        for (double x : r) if (!(x >= 0 && x <= 1)) bad(ln, "band_rates must be shares in [0, 1]");
+        if (std::abs(r[0] + r[1] + r[2] - 1) > 1e-3 || std::abs(r[3] + r[4] + r[5] - 1) > 1e-3) bad(ln, "band_rates of each class must sum to 1");
+        m.band_rates = r;
       } else if (key == "libsvm") {
         in_svm = true;
       } else {
@@ -192,21 +204,33 @@ Classifier Classifier::parse(const std::string& text) {
   return c;
 }
 
-std::string Classifier::format(FeatureVariant variant, const std::vector<double>& mean, const std::vector<double>& std,
-                               double band_low, double band_high, const std::string& libsvm_model_text) {
+std::string Classifier::format(FeatureVariant variant, CameraModel camera, const std::vector<double>& mean,
+                               const std::vector<double>& std, double band_low, double band_high,
+                               const std::vector<double>& band_rates, const std::string& libsvm_model_text) {
   std::ostringstream out;
   out.precision(17);
-  out << "posecheck-classifier 1\nvariant " << variant_name(variant) << "\nmean";
+  out << "posecheck-classifier 1\nvariant " << variant_name(variant);
+  // Written only for the face camera, so the paper's camera keeps the
+  // original file bytes (Table 1's models reproduce byte for byte).
+  if (camera != CameraModel::kPaper) out << "\ncamera " << camera_model_name(camera);
+  out << "\nmean";
   for (double x : mean) out << ' ' << x;
   out << "\nstd";
   for (double x : std) out << ' ' << x;
-  out << "\nbands " << band_low << ' ' << band_high << "\nlibsvm\n" << libsvm_model_text;
+  out << "\nbands " << band_low << ' ' << band_high;
+  if (!band_rates.empty()) {
+    out << "\nband_rates";
+    for (double x : band_rates) out << ' ' << x;
+  }
+  out << "\nlibsvm\n" << libsvm_model_text;
   return out.str();
 }
 
 FeatureVariant Classifier::variant() const { return impl_->variant; }
+CameraModel Classifier::camera() const { return impl_->camera; }
 double Classifier::band_low() const { return impl_->band_low; }
 double Classifier::band_high() const { return impl_->band_high; }
+const std::vector<double>& Classifier::band_rates() const { return impl_->band_rates; }
 const std::string& Classifier::sha256() const { return impl_->sha256; }
 
 double Classifier::probability_fake(const std::vector<double>& features) const {
@@ -227,9 +251,9 @@ double Classifier::probability_fake(const std::vector<double>& features) const {
 }
 
 EvidenceBand Classifier::band(double p) const {
-  if (p < impl_->band_low) return EvidenceBand::kLikelyReal;
-  if (p >= impl_->band_high) return EvidenceBand::kLikelyFake;
-  return EvidenceBand::kInconclusive;
+  if (p < impl_->band_low) return EvidenceBand::kLittleEvidence;
+  if (p >= impl_->band_high) return EvidenceBand::kSubstantialEvidence;
+  return EvidenceBand::kUncertain;
 }
 
 }  // namespace posecheck

@@ -4,9 +4,17 @@
 // File format (text, one file per trained model):
 //   posecheck-classifier 1
 //   variant <vec|vec_t|rvec|rvec_t|rmat|rmat_t>
+//   camera <paper|face>        optional: the camera the poses were solved
+//                              with in training (geometry.h); absent = paper
 //   mean <d numbers>           per-feature training mean
 //   std <d numbers>            per-feature training standard deviation (> 0)
-//   bands <lo> <hi>            P(fake) < lo: likely real; >= hi: likely fake
+//   bands <lo> <hi>            P(fake) < lo: little evidence (of a face swap);
+//                              >= hi: substantial evidence; between: uncertain
+//   band_rates <6 numbers>     optional: what each band means, as measured on
+//                              people the training never saw (nested grouped
+//                              CV, `posecheck eval --nested`): the shares of
+//                              real faces in little / uncertain / substantial,
+//                              then the shares of fake faces (each triple sums to 1)
 //   libsvm
 //   <libsvm's own model text: svm_type c_svc, kernel_type rbf, probA/probB>
 // Labels: libsvm label 1 = fake, 0 = real.
@@ -20,8 +28,8 @@
 
 namespace posecheck {
 
-enum class EvidenceBand { kLikelyReal, kInconclusive, kLikelyFake };
-const char* band_name(EvidenceBand b);  // "likely_real", "inconclusive", "likely_fake"
+enum class EvidenceBand { kLittleEvidence, kUncertain, kSubstantialEvidence };
+const char* band_name(EvidenceBand b);  // "little_evidence", "uncertain", "substantial_evidence"
 
 // Represents: an immutable trained model. Thread safety: const calls are safe.
 class Classifier {
@@ -32,16 +40,23 @@ class Classifier {
   static Classifier parse(const std::string& text);
 
   // Builds the file text from parts (used by `posecheck train`).
-  static std::string format(FeatureVariant variant, const std::vector<double>& mean, const std::vector<double>& std,
-                            double band_low, double band_high, const std::string& libsvm_model_text);
+  // band_rates: empty, or the 6 shares of the format above.
+  static std::string format(FeatureVariant variant, CameraModel camera, const std::vector<double>& mean,
+                            const std::vector<double>& std, double band_low, double band_high,
+                            const std::vector<double>& band_rates, const std::string& libsvm_model_text);
 
   FeatureVariant variant() const;
+  // The camera its features must be computed with (the checker uses it).
+  CameraModel camera() const;
   // Requires: features.size() == variant_length(variant()) (else kInvalidArgument).
   // Ensures: P(fake) in [0, 1].
   double probability_fake(const std::vector<double>& features) const;
   EvidenceBand band(double p_fake) const;
   double band_low() const;
   double band_high() const;
+  // The held-out shares of real faces per band (little, uncertain,
+  // substantial), then of fake faces; empty when the file has none.
+  const std::vector<double>& band_rates() const;
   const std::string& sha256() const;
 
   Classifier(Classifier&&) noexcept;

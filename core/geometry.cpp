@@ -1,5 +1,6 @@
 #include "geometry.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace posecheck {
@@ -44,6 +45,40 @@ CameraIntrinsics camera_for_image(int width, int height) {
   c.cx = width / 2.0;
   c.cy = height / 2.0;
   return c;
+}
+
+const char* camera_model_name(CameraModel m) { return m == CameraModel::kPaper ? "paper" : "face"; }
+
+CameraModel parse_camera_model(const std::string& name) {
+  if (name == "paper") return CameraModel::kPaper;
+  if (name == "face") return CameraModel::kFace;
+  throw std::invalid_argument("unknown camera '" + name + "' (expected paper or face)");
+}
+
+LandmarkFrame landmark_frame(const Landmarks& landmarks) {
+  LandmarkFrame f;
+  for (const auto& p : landmarks) f.centroid += p;
+  f.centroid /= double(landmarks.size());
+  double sum_sq = 0;
+  for (const auto& p : landmarks) sum_sq += (p - f.centroid).squaredNorm();
+  f.spread = std::sqrt(sum_sq / double(landmarks.size()));
+  return f;
+}
+
+CameraIntrinsics camera_for_face(const Landmarks& landmarks, double focal_per_spread) {
+  const LandmarkFrame f = landmark_frame(landmarks);
+  if (!(f.spread > 0) || !std::isfinite(f.spread) || !(focal_per_spread > 0)) {
+    throw std::invalid_argument("camera_for_face: landmarks must be finite and not all at one point");
+  }
+  CameraIntrinsics c;
+  c.fx = c.fy = focal_per_spread * f.spread;
+  c.cx = f.centroid.x();
+  c.cy = f.centroid.y();
+  return c;
+}
+
+CameraIntrinsics camera_for(CameraModel model, const Landmarks& landmarks, int width, int height) {
+  return model == CameraModel::kPaper ? camera_for_image(width, height) : camera_for_face(landmarks);
 }
 
 }  // namespace posecheck

@@ -7,8 +7,10 @@
 //   The literature (and the paper) numbers points 1..68; in code, point k is
 //   index k-1. Use landmark_index(k) to convert; never write bare offsets.
 // Camera: pinhole, no distortion. Intrinsics are explicit arguments
-//   (CameraIntrinsics); the checker uses fx = fy = image width and the
-//   principal point (w/2, h/2), exactly as the paper's code (camera_for_image).
+//   (CameraIntrinsics), chosen by a CameraModel: the paper's camera
+//   (fx = fy = image width, principal point (w/2, h/2), exactly as the paper's
+//   code; camera_for_image) or the face-centred camera (camera_for_face),
+//   which does not change when the frame is padded, cropped or rescaled.
 // Camera frame: x right, y down, z forward (into the scene). A point in front
 //   of the camera has z > 0.
 // 3D face model frame: millimetres, x towards the image right of a frontal
@@ -21,6 +23,7 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
@@ -52,6 +55,34 @@ struct CameraIntrinsics {
 // principal point at (width/2, height/2). Requires width, height > 0.
 CameraIntrinsics camera_for_image(int width, int height);
 
+// Which pinhole camera the head poses are solved with.
+//   kPaper: the paper's camera for the whole image (camera_for_image). The
+//     poses depend on where the face sits in the frame and on the frame's
+//     width, so padding, letterboxing, cropping and rescaling move them.
+//   kFace: a virtual camera centred on the face (camera_for_face). Its
+//     principal point and focal length follow the landmarks, so the
+//     normalised image coordinates (x - c) / f, and hence the poses, are the
+//     same whatever the framing or scale of the image (up to landmark noise).
+enum class CameraModel { kPaper, kFace };
+// "paper", "face".
+const char* camera_model_name(CameraModel m);
+// Throws std::invalid_argument on another name.
+CameraModel parse_camera_model(const std::string& name);
+
+// Focal length of the face-centred camera, in units of the landmarks'
+// spread (RMS distance of the 68 points from their centroid). 8.6 is the
+// median ratio of the paper's focal length (the image width) to this spread
+// over the 3 663 DeepfakeTIMIT frames (8.64; p10 8.0, p90 9.2), so on the
+// training data both cameras see about the same perspective.
+constexpr double kFaceCameraFocalPerSpread = 8.6;
+
+// The landmarks' centroid and spread (RMS distance from the centroid, px).
+// Requires finite points; the spread is > 0 unless all points coincide.
+struct LandmarkFrame {
+  Point2 centroid = Point2::Zero();
+  double spread = 0;
+};
+
 // An axis-aligned face box in image pixels; right/bottom exclusive.
 struct Box {
   double left = 0, top = 0, right = 0, bottom = 0;
@@ -60,5 +91,15 @@ struct Box {
 };
 
 using Landmarks = std::array<Point2, kNumLandmarks>;
+
+LandmarkFrame landmark_frame(const Landmarks& landmarks);
+
+// The face-centred camera: principal point at the centroid of the 68
+// landmarks, fx = fy = focal_per_spread * spread.
+// Requires: finite points, not all equal (else throws std::invalid_argument).
+CameraIntrinsics camera_for_face(const Landmarks& landmarks, double focal_per_spread = kFaceCameraFocalPerSpread);
+
+// The camera of `model` for one face in an image of width x height pixels.
+CameraIntrinsics camera_for(CameraModel model, const Landmarks& landmarks, int width, int height);
 
 }  // namespace posecheck

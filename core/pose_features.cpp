@@ -12,6 +12,7 @@ const char* variant_name(FeatureVariant v) {
     case FeatureVariant::kRvecT: return "rvec_t";
     case FeatureVariant::kRmat: return "rmat";
     case FeatureVariant::kRmatT: return "rmat_t";
+    case FeatureVariant::kTrack: return "track";
   }
   return "?";
 }
@@ -24,7 +25,8 @@ const std::vector<FeatureVariant>& all_variants() {
 
 FeatureVariant parse_variant(const std::string& name) {
   for (auto v : all_variants()) if (name == variant_name(v)) return v;
-  throw Error(ErrorCode::kInvalidArgument, "unknown feature variant '" + name + "' (use vec, vec_t, rvec, rvec_t, rmat or rmat_t)");
+  if (name == variant_name(FeatureVariant::kTrack)) return FeatureVariant::kTrack;
+  throw Error(ErrorCode::kInvalidArgument, "unknown feature variant '" + name + "' (use vec, vec_t, rvec, rvec_t, rmat, rmat_t or track)");
 }
 
 int variant_length(FeatureVariant v) {
@@ -35,6 +37,7 @@ int variant_length(FeatureVariant v) {
     case FeatureVariant::kRvecT: return 6;
     case FeatureVariant::kRmat: return 9;
     case FeatureVariant::kRmatT: return 12;
+    case FeatureVariant::kTrack: return 4;
   }
   return 0;
 }
@@ -46,6 +49,8 @@ std::vector<double> PoseFeatures::of(FeatureVariant v) const {
     case FeatureVariant::kVec: case FeatureVariant::kVecT: append(vec); break;
     case FeatureVariant::kRvec: case FeatureVariant::kRvecT: append(rvec); break;
     case FeatureVariant::kRmat: case FeatureVariant::kRmatT: append(rmat); break;
+    case FeatureVariant::kTrack:
+      throw Error(ErrorCode::kInvalidArgument, "'track' features belong to a person's track, not to one face (track_features)");
   }
   if (v == FeatureVariant::kVecT || v == FeatureVariant::kRvecT || v == FeatureVariant::kRmatT) append(tdiff);
   return out;

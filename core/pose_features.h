@@ -17,11 +17,14 @@
 
 namespace posecheck {
 
-enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT };
+// kTrack is not a pose difference: the 4 numbers of a person's track
+// (track_features() in track_evidence.h), for the per-person video
+// classifier. all_variants() lists the paper's six only.
+enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT, kTrack };
 
 constexpr FeatureVariant kDefaultVariant = FeatureVariant::kRmatT;
 
-// "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t".
+// "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t", "track".
 const char* variant_name(FeatureVariant v);
 // Throws Error kInvalidArgument on an unknown name.
 FeatureVariant parse_variant(const std::string& name);
@@ -33,7 +36,8 @@ struct PoseFeatures {
   Eigen::Matrix<double, 9, 1> rmat;
   double cosine_distance = 0;
 
-  // The feature vector of one variant (length variant_length(v)).
+  // The feature vector of one paper variant (length variant_length(v));
+  // kTrack throws Error kInvalidArgument (a track's features are per person).
   std::vector<double> of(FeatureVariant v) const;
 };
 

@@ -10,9 +10,9 @@
 
   const MIN_RENDERED = 64; // px on screen, each side
   const MIN_NATURAL = 80; // px in the file: dlib's detector finds faces from about 80 px
-  const COLORS = { likely_real: '#2e9e4f', inconclusive: '#d4a106', likely_fake: '#d7263d', cannot_judge: '#8a8a8a',
+  const COLORS = { little_evidence: '#2e9e4f', uncertain: '#d4a106', substantial_evidence: '#d7263d', cannot_judge: '#8a8a8a',
     not_scored: '#6b7280', no_face: '#6b7280', checking: '#3b6fd8', error: '#444' };
-  const WORDS = { likely_real: 'likely real', inconclusive: 'inconclusive', likely_fake: 'likely fake',
+  const WORDS = { little_evidence: 'little evidence', uncertain: 'uncertain', substantial_evidence: 'substantial evidence',
     cannot_judge: 'cannot judge', not_scored: 'face · not scored', no_face: 'no face' };
 
   const images = new Map(); // key -> img
@@ -89,7 +89,7 @@
     if (!summary) return ['checking', 'posecheck: checking…'];
     if (summary.error) return ['error', 'posecheck: could not check'];
     const v = summary.verdict;
-    if (['likely_real', 'inconclusive', 'likely_fake'].includes(v) && summary.score !== null) {
+    if (['little_evidence', 'uncertain', 'substantial_evidence'].includes(v) && summary.score !== null) {
       return [v, `P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[v]}`];
     }
     return [v in COLORS ? v : 'error', WORDS[v] ?? v];

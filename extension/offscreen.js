@@ -34,7 +34,8 @@ async function loadChecker() {
   if (!response.ok) throw new CheckError('io', 'the bundled landmark model is missing');
   const landmarkModel = await response.arrayBuffer();
   const [faceModel, classifier] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel), optionalText(DEFAULT_MODELS.classifier)]);
-  return PoseChecker.create({ landmarkModel, faceModel, classifier });
+  // Images only: the head-motion (track) classifier is for videos, which the extension does not check.
+  return PoseChecker.create({ landmarkModel, faceModel, classifier, trackClassifier: '' });
 }
 
 let ready = null;

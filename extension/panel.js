@@ -1,7 +1,7 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { drawOverlay, faceHeadline, faceNumbers, unanalysedFacesNote, WORDING } from './lib/overlay.js';
+import { bandMeaning, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, unanalysedFacesNote, WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -49,6 +49,9 @@ async function show() {
   const verdict = $('#verdict');
   verdict.className = `verdict ${result.verdict}`;
   verdict.textContent = WORDING[result.verdict] + (result.score !== null ? ` · P(fake) ${(result.score * 100).toFixed(0)}%` : '');
+  const meaning = $('#meaning');
+  meaning.textContent = result.score !== null ? `${bandMeaning(result.bands, result.verdict)} ${NOT_PROOF}`.trim() : '';
+  meaning.hidden = result.score === null;
   const img = new Image();
   img.src = preview;
   await img.decode();

@@ -3,7 +3,7 @@
 const button = document.querySelector('#scan');
 const status = document.querySelector('#status');
 
-const WORDS = { likely_real: 'likely real', inconclusive: 'inconclusive', likely_fake: 'likely fake',
+const WORDS = { little_evidence: 'little evidence', uncertain: 'uncertain', substantial_evidence: 'substantial evidence',
   cannot_judge: 'cannot judge', not_scored: 'not scored', no_face: 'no face' };
 
 button.addEventListener('click', async () => {

@@ -25,6 +25,7 @@
 
 namespace {
 
+using posecheck::CameraModel;
 using posecheck::Classifier;
 using posecheck::ErrorCode;
 using posecheck::EvidenceBand;
@@ -125,7 +126,7 @@ Trained train(int first_label, const std::string& tag) {
 }
 
 std::string classifier_text(const Trained& t, double lo = 0.3, double hi = 0.7) {
-  return Classifier::format(FeatureVariant::kRmatT, t.mean, t.std, lo, hi, t.libsvm_text);
+  return Classifier::format(FeatureVariant::kRmatT, CameraModel::kPaper, t.mean, t.std, lo, hi, {}, t.libsvm_text);
 }
 
 class ClassifierTest : public ::testing::TestWithParam<int> {};
@@ -349,20 +350,20 @@ TEST_F(MalformedClassifier, Bands) {
   const Classifier c = Classifier::parse(good());
   EXPECT_EQ(c.band_low(), 0.3);
   EXPECT_EQ(c.band_high(), 0.7);
-  EXPECT_EQ(c.band(0.0), EvidenceBand::kLikelyReal);
-  EXPECT_EQ(c.band(std::nextafter(0.3, 0.0)), EvidenceBand::kLikelyReal);
-  EXPECT_EQ(c.band(0.3), EvidenceBand::kInconclusive);
-  EXPECT_EQ(c.band(0.5), EvidenceBand::kInconclusive);
-  EXPECT_EQ(c.band(std::nextafter(0.7, 0.0)), EvidenceBand::kInconclusive);
-  EXPECT_EQ(c.band(0.7), EvidenceBand::kLikelyFake);
-  EXPECT_EQ(c.band(1.0), EvidenceBand::kLikelyFake);
-  EXPECT_STREQ(posecheck::band_name(EvidenceBand::kLikelyReal), "likely_real");
-  EXPECT_STREQ(posecheck::band_name(EvidenceBand::kInconclusive), "inconclusive");
-  EXPECT_STREQ(posecheck::band_name(EvidenceBand::kLikelyFake), "likely_fake");
-  // Equal bands: no inconclusive zone.
+  EXPECT_EQ(c.band(0.0), EvidenceBand::kLittleEvidence);
+  EXPECT_EQ(c.band(std::nextafter(0.3, 0.0)), EvidenceBand::kLittleEvidence);
+  EXPECT_EQ(c.band(0.3), EvidenceBand::kUncertain);
+  EXPECT_EQ(c.band(0.5), EvidenceBand::kUncertain);
+  EXPECT_EQ(c.band(std::nextafter(0.7, 0.0)), EvidenceBand::kUncertain);
+  EXPECT_EQ(c.band(0.7), EvidenceBand::kSubstantialEvidence);
+  EXPECT_EQ(c.band(1.0), EvidenceBand::kSubstantialEvidence);
+  EXPECT_STREQ(posecheck::band_name(EvidenceBand::kLittleEvidence), "little_evidence");
+  EXPECT_STREQ(posecheck::band_name(EvidenceBand::kUncertain), "uncertain");
+  EXPECT_STREQ(posecheck::band_name(EvidenceBand::kSubstantialEvidence), "substantial_evidence");
+  // Equal bands: no uncertain zone.
   const Classifier d = Classifier::parse(classifier_text(*trained_, 0.5, 0.5));
-  EXPECT_EQ(d.band(std::nextafter(0.5, 0.0)), EvidenceBand::kLikelyReal);
-  EXPECT_EQ(d.band(0.5), EvidenceBand::kLikelyFake);
+  EXPECT_EQ(d.band(std::nextafter(0.5, 0.0)), EvidenceBand::kLittleEvidence);
+  EXPECT_EQ(d.band(0.5), EvidenceBand::kSubstantialEvidence);
 }
 
 }  // namespace

@@ -130,6 +130,46 @@ TEST_F(Cli, PhotoGivesFacesLandmarksPosesFeaturesAndStatus) {
   EXPECT_EQ(std::count(lm.begin(), lm.end(), '['), 1 + 68);
 }
 
+// The shipped classifier scores the face (not conditional: no classifier, no
+// pass), says which camera it used, and carries what its bands mean.
+TEST_F(Cli, ShippedModelScoresWithTheFaceCameraAndSaysWhatBandsMean) {
+  const CliRun r = run("check " + demo_photo());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"models\":{\"camera\":\"face\""), std::string::npos) << r.out.substr(0, 300);
+  EXPECT_EQ(r.out.find("\"p_fake\":null"), std::string::npos) << "the face was not scored";
+  EXPECT_NE(r.out.find("\"camera\":{\"fx\":"), std::string::npos);
+  EXPECT_NE(r.out.find("\"bands\":{\"low\":"), std::string::npos);
+  const auto held = r.out.find("\"held_out\":{\"real\":{");
+  ASSERT_NE(held, std::string::npos) << "the shipped classifier has no held-out band shares";
+  for (const char* band : {"\"little_evidence\":", "\"uncertain\":", "\"substantial_evidence\":", "\"fake\":{"}) {
+    EXPECT_NE(r.out.find(band, held), std::string::npos) << band;
+  }
+  bool known_verdict = false;
+  for (const char* v : {"\"verdict\":\"little_evidence\"", "\"verdict\":\"uncertain\"", "\"verdict\":\"substantial_evidence\""})
+    known_verdict |= r.out.find(v) != std::string::npos;
+  EXPECT_TRUE(known_verdict) << r.out.substr(r.out.find("\"verdict\""), 60);
+}
+
+// The paper's camera stays selectable, with the paper-camera classifier; a
+// camera the loaded classifier was not trained with is refused.
+TEST_F(Cli, PaperCameraIsSelectableAndMismatchesAreRefused) {
+  const std::string paper_dir = posecheck_test::source_path("models/paper");
+  ASSERT_FALSE(paper_dir.empty()) << "models/paper is missing";
+  const CliRun paper = run("check --camera paper --model-dir " + paper_dir + " " + demo_photo());
+  ASSERT_EQ(paper.exit_code, 0) << paper.out;
+  EXPECT_NE(paper.out.find("\"models\":{\"camera\":\"paper\""), std::string::npos);
+  EXPECT_EQ(paper.out.find("\"p_fake\":null"), std::string::npos);
+  const CliRun mismatch = run("check --camera paper " + demo_photo());
+  EXPECT_EQ(mismatch.exit_code, 2);
+  EXPECT_NE(mismatch.out.find("differs from the classifier's"), std::string::npos) << mismatch.out;
+  const CliRun bad = run("check --camera fisheye " + demo_photo());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("unknown camera 'fisheye'"), std::string::npos) << bad.out;
+  const CliRun unscored = run("check --no-classifier --camera paper " + demo_photo());
+  EXPECT_EQ(unscored.exit_code, 0);
+  EXPECT_NE(unscored.out.find("\"camera\":\"paper\""), std::string::npos);
+}
+
 TEST_F(Cli, BadImagesGiveJsonErrorsAndOthersStillFinish) {
   const std::string photo = posecheck_test::read_file(demo_photo());
   std::string flipped = photo;
@@ -231,7 +271,8 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("help").exit_code, 0);
 }
 
-TEST_F(Cli, VideoIsCheckedFrameByFrameWithAMeanScore) {
+// (People, their means and the verdict rule: tests/node/video_people.test.mjs.)
+TEST_F(Cli, VideoIsCheckedFrameByFrameAndLinkedIntoPeople) {
   if (std::system("command -v ffmpeg >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs the ffmpeg command (Debian ffmpeg) to make the clip";
   const std::string clip = temp_dir() + "/clip.webm";
   const std::string make = "ffmpeg -loglevel error -y -loop 1 -framerate 5 -t 2 -i " + demo_photo() +
@@ -243,6 +284,10 @@ TEST_F(Cli, VideoIsCheckedFrameByFrameWithAMeanScore) {
   EXPECT_NE(r.out.find("\"frames_analysed\":4"), std::string::npos) << r.out.substr(0, 600);
   EXPECT_NE(r.out.find("\"frames\":[{\"frame\":0,\"time_s\":0"), std::string::npos);
   EXPECT_NE(r.out.find("\"pose_whole\":{\"ok\":true"), std::string::npos);
+  // One person, seen in all 4 analysed frames, with head-motion evidence.
+  EXPECT_NE(r.out.find("\"people\":[{\"id\":1,\"frames_seen\":4,\"frames_judged\":4,\"main\":true,"), std::string::npos)
+      << r.out.substr(r.out.find("\"people\""), 300);
+  EXPECT_EQ(r.out.find("\"id\":2,"), std::string::npos) << "a second person in a one-person clip";
   // Every frame: all 10 frames without --fps.
   r = run("check " + clip);
   EXPECT_NE(r.out.find("\"frames_analysed\":10"), std::string::npos) << r.out.substr(0, 600);

@@ -396,6 +396,84 @@ void expect_failure(const PoseEstimate& e, const std::string& what, const std::s
   EXPECT_FALSE(e.converged) << what;
 }
 
+// ---- cameras (geometry.h) -------------------------------------------------------
+
+// The two poses of a face in an image of w x h pixels, with the given camera.
+std::pair<PoseEstimate, PoseEstimate> both_poses(const posecheck::Landmarks& lm, posecheck::CameraModel model, int w, int h) {
+  const auto face = synthetic_face();
+  const CameraIntrinsics cam = posecheck::camera_for(model, lm, w, h);
+  std::vector<Point2> image(lm.begin(), lm.end());
+  const PoseEstimate whole = posecheck::solve_pose(subset(face, posecheck::whole_face_indices()),
+                                                   subset(image, posecheck::whole_face_indices()), cam);
+  const PoseEstimate central = posecheck::solve_pose(subset(face, posecheck::central_face_indices()),
+                                                     subset(image, posecheck::central_face_indices()), cam, {}, &whole.pose);
+  return {whole, central};
+}
+
+TEST(Camera, FaceCameraFollowsTheLandmarks) {
+  posecheck::Landmarks lm;
+  for (int i = 0; i < posecheck::kNumLandmarks; ++i) lm[i] = Point2(i % 2 ? 110 : 90, i < 34 ? 190 : 210);
+  const posecheck::LandmarkFrame f = posecheck::landmark_frame(lm);
+  EXPECT_NEAR(f.centroid.x(), 100, 1e-12);
+  EXPECT_NEAR(f.centroid.y(), 200, 1e-12);
+  EXPECT_NEAR(f.spread, std::sqrt(200.0), 1e-12);
+  const CameraIntrinsics c = posecheck::camera_for_face(lm);
+  EXPECT_DOUBLE_EQ(c.cx, 100);
+  EXPECT_DOUBLE_EQ(c.cy, 200);
+  EXPECT_DOUBLE_EQ(c.fx, posecheck::kFaceCameraFocalPerSpread * std::sqrt(200.0));
+  EXPECT_DOUBLE_EQ(c.fy, c.fx);
+  posecheck::Landmarks same;
+  same.fill(Point2(5, 5));
+  EXPECT_THROW(posecheck::camera_for_face(same), std::invalid_argument);
+  EXPECT_EQ(posecheck::parse_camera_model("paper"), posecheck::CameraModel::kPaper);
+  EXPECT_EQ(posecheck::parse_camera_model("face"), posecheck::CameraModel::kFace);
+  EXPECT_THROW(posecheck::parse_camera_model("Face"), std::invalid_argument);
+  EXPECT_STREQ(posecheck::camera_model_name(posecheck::CameraModel::kFace), "face");
+}
+
+// Padding, letterboxing, cropping and rescaling move and scale the landmarks
+// of a face; the face camera's poses must not change, the paper camera's do.
+TEST(Camera, FaceCameraPosesDoNotDependOnFramingOrScale) {
+  const auto face = synthetic_face();
+  Pose truth;
+  truth.rotation = posecheck::rotation_matrix(Eigen::Vector3d(0.15, -0.35, 0.05));
+  truth.translation = Eigen::Vector3d(-90, 40, 900);
+  const auto cam = posecheck::camera_for_image(640, 480);
+  auto proj = posecheck::project_points(face, truth, cam);
+  std::mt19937_64 rng(12);
+  std::normal_distribution<double> noise(0, 0.8);  // real landmarks are noisy: the splice signal must survive framing anyway
+  posecheck::Landmarks lm;
+  for (int i = 0; i < posecheck::kNumLandmarks; ++i) lm[i] = proj[i] + Point2(noise(rng), noise(rng));
+  const auto [w0, c0] = both_poses(lm, posecheck::CameraModel::kFace, 640, 480);
+  const auto [pw0, pc0] = both_poses(lm, posecheck::CameraModel::kPaper, 640, 480);
+  ASSERT_TRUE(w0.ok && c0.ok && pw0.ok && pc0.ok);
+  struct Framing { const char* what; double scale, dx, dy; int w, h; };
+  const Framing framings[] = {{"pad right 50%", 1, 0, 0, 960, 480}, {"pad all round 25%", 1, 160, 120, 960, 720},
+                              {"letterbox 16:9", 1, 107, 0, 854, 480}, {"crop", 1, -150, -80, 400, 330},
+                              {"rescale 0.75x", 0.75, 0, 0, 480, 360}, {"rescale 1.5x", 1.5, 0, 0, 960, 720}};
+  for (const auto& f : framings) {
+    posecheck::Landmarks moved;
+    for (int i = 0; i < posecheck::kNumLandmarks; ++i) moved[i] = f.scale * lm[i] + Point2(f.dx, f.dy);
+    const auto [w, c] = both_poses(moved, posecheck::CameraModel::kFace, f.w, f.h);
+    ASSERT_TRUE(w.ok && c.ok) << f.what;
+    EXPECT_LT(rotation_error(w.pose.rotation, w0.pose.rotation), 1e-7) << f.what;
+    EXPECT_LT(rotation_error(c.pose.rotation, c0.pose.rotation), 1e-7) << f.what;
+    // The feature the classifier sees: the rotation difference of the two poses.
+    EXPECT_LT(((w.pose.rotation - c.pose.rotation) - (w0.pose.rotation - c0.pose.rotation)).norm(), 1e-7) << f.what;
+    const auto [pw, pc] = both_poses(moved, posecheck::CameraModel::kPaper, f.w, f.h);
+    ASSERT_TRUE(pw.ok && pc.ok) << f.what;
+    if (f.scale != 1) {
+      // A pure rescale scales the paper's focal length and centre too: it is
+      // invariant as well (what moves P(fake) there is landmark noise).
+      EXPECT_LT(rotation_error(pw.pose.rotation, pw0.pose.rotation), 1e-7) << f.what;
+    } else {
+      // Padding and cropping move the face relative to the paper's camera:
+      // it sees the same face from another angle, by degrees.
+      EXPECT_GT(rotation_error(pw.pose.rotation, pw0.pose.rotation), 0.5 * kDeg) << f.what;
+    }
+  }
+}
+
 TEST(HeadPoseDegenerate, Inputs) {
   const auto& model = test_model();
   const auto cam = posecheck::camera_for_image(640, 480);

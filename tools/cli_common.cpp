@@ -118,9 +118,12 @@ Checker load_checker(const ModelOptions& options) {
   if (!file_exists(face_path)) throw Error(ErrorCode::kIo, "no 3D face model at " + face_path);
   FaceModel3D face = parse_face_model(checked_text(options.model_dir, "face3d.txt", sums));
 
-  std::optional<Classifier> classifier;
+  std::optional<Classifier> classifier, track_classifier;
   if (options.use_classifier && file_exists(options.model_dir + "/classifier.txt")) {
     classifier = Classifier::parse(checked_text(options.model_dir, "classifier.txt", sums));
+  }
+  if (options.use_classifier && file_exists(options.model_dir + "/track_classifier.txt")) {
+    track_classifier = Classifier::parse(checked_text(options.model_dir, "track_classifier.txt", sums));
   }
 
   if (!file_exists(options.landmark_model)) {
@@ -130,7 +133,7 @@ Checker load_checker(const ModelOptions& options) {
   const auto bytes = read_file_bytes(options.landmark_model, 1u << 30);
   const bool is_default = options.landmark_model == "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   LandmarkModel landmarks = LandmarkModel::from_bytes(bytes.data(), bytes.size(), is_default ? kDlib68ModelSha256 : "");
-  return Checker(std::move(landmarks), std::move(face), std::move(classifier));
+  return Checker(std::move(landmarks), std::move(face), std::move(classifier), std::move(track_classifier));
 }
 
 CheckerOptions checker_options(const ParsedArgs& parsed) {
@@ -141,6 +144,25 @@ CheckerOptions checker_options(const ParsedArgs& parsed) {
   const double mf = parsed.get_number("max-faces", o.max_faces);
   if (mf < 0 || mf != std::floor(mf)) throw UsageError("--max-faces must be a whole number >= 0");
   o.max_faces = int(mf);
+  if (parsed.has("landmark-box")) {
+    // detector: landmarks from the detector's box only (the paper's pipeline);
+    // refined (default): then again from the box the landmarks imply.
+    const std::string b = parsed.get("landmark-box", "");
+    if (b != "detector" && b != "refined") throw UsageError("--landmark-box must be detector or refined");
+    o.refine_landmark_box = b == "refined";
+  }
+  if (parsed.has("threshold-adjust")) {
+    // Research: harvesting false detections (lower = more detections).
+    o.detection.threshold_adjust = parsed.get_number("threshold-adjust", 0);
+    if (!(std::abs(o.detection.threshold_adjust) <= 5)) throw UsageError("--threshold-adjust must be in [-5, 5]");
+  }
+  if (parsed.has("camera")) {
+    try {
+      o.camera = parse_camera_model(parsed.get("camera", ""));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--camera: ") + e.what());
+    }
+  }
   return o;
 }
 

@@ -31,7 +31,7 @@ int command_bench(const Args& args) {
   ParsedArgs parsed;
   CheckerOptions options;
   try {
-    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "repeat"}, {"json"});
+    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "repeat", "landmark-box"}, {"json"});
     if (parsed.positional.empty()) throw UsageError("bench needs at least one IMAGE");
     options = checker_options(parsed);
   } catch (const UsageError& e) {

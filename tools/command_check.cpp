@@ -10,16 +10,43 @@
 #include "decode_video.h"
 #include "errors.h"
 #include "json_output.h"
+#include "person_tracks.h"
 
 namespace posecheck::cli {
 namespace {
 
-void write_models(JsonWriter& w, const Checker& checker) {
+void write_models(JsonWriter& w, const Checker& checker, const CheckerOptions& options) {
   w.key("models").begin_object();
+  w.key("camera").value(camera_model_name(checker.camera(options)));
   w.key("landmarks").value(checker.landmark_model().sha256());
   w.key("face3d").value(checker.face_model().sha256);
   w.key("classifier");
   if (checker.classifier()) w.value(checker.classifier()->sha256()); else w.null();
+  w.end_object();
+}
+
+// What the bands mean (the classifier's thresholds and, when the model file
+// has them, the held-out shares of real and fake faces in each band).
+void write_bands(JsonWriter& w, const std::optional<Classifier>& classifier, const char* key = "bands") {
+  w.key(key);
+  if (!classifier) {
+    w.null();
+    return;
+  }
+  const Classifier& c = *classifier;
+  w.begin_object().key("low").value(c.band_low()).key("high").value(c.band_high());
+  w.key("held_out");
+  if (c.band_rates().empty()) {
+    w.null();
+  } else {
+    w.begin_object();
+    for (int l = 0; l < 2; ++l) {
+      w.key(l ? "fake" : "real").begin_object();
+      for (int b = 0; b < 3; ++b) w.key(band_name(EvidenceBand(b))).value(c.band_rates()[3 * l + b]);
+      w.end_object();
+    }
+    w.end_object();
+  }
   w.end_object();
 }
 
@@ -31,13 +58,14 @@ std::string check_image(Checker& checker, const std::string& path, const std::ve
   w.begin_object();
   w.key("file").value(path).key("type").value("image");
   w.key("width").value(result.width).key("height").value(result.height);
-  write_models(w, checker);
+  write_models(w, checker, options);
   w.key("faces_found").value(result.faces_found);
   w.key("faces").begin_array();
   for (const auto& f : result.faces) write_face(w, f);
   w.end_array();
   w.key("score").value(result.score);
   w.key("verdict").value(verdict(result.score, result.faces_found, checker));
+  write_bands(w, checker.classifier());
   w.end_object();
   return w.str();
 }
@@ -47,10 +75,12 @@ std::string check_video(Checker& checker, const std::string& path, double fps, c
   frames.begin_array();
   std::vector<std::optional<double>> scores;
   int faces_seen = 0;
+  PersonTracker tracker;
   const VideoInfo info = decode_video(path, fps, [&](int index, double t, const ImageView& frame) {
     const ImageResult r = checker.check(frame, options);
     faces_seen += r.faces_found;
     scores.push_back(r.score);
+    tracker.add(index, r);
     frames.begin_object();
     frames.key("frame").value(index).key("time_s").value(t);
     frames.key("faces_found").value(r.faces_found);
@@ -62,21 +92,26 @@ std::string check_video(Checker& checker, const std::string& path, double fps, c
     return true;
   });
   frames.end_array();
-  const auto score = video_score(scores);
+  const VideoPeople people = tracker.summarise(checker);
   const int scored = int(std::count_if(scores.begin(), scores.end(), [](const auto& s) { return s.has_value(); }));
   JsonWriter w;
   w.begin_object();
   w.key("file").value(path).key("type").value("video");
   w.key("width").value(info.width).key("height").value(info.height);
   w.key("fps").value(info.fps).key("sample_fps").value(fps > 0 ? fps : info.fps);
-  write_models(w, checker);
+  write_models(w, checker, options);
   w.key("frames_analysed").value(int(scores.size())).key("frames_scored").value(scored);
   // The frames' array was rendered separately; splice it in verbatim.
   std::string out = w.str();
   out += ",\"frames\":" + frames.str();
   JsonWriter tail;
-  tail.key("score").value(score);
-  tail.key("verdict").value(verdict(score, faces_seen, checker));
+  tail.key("people").begin_array();
+  for (const auto& p : people.people) write_person(tail, p);
+  tail.end_array();
+  tail.key("score").value(people.score);
+  tail.key("verdict").value(video_verdict(people, faces_seen, checker));
+  write_bands(tail, checker.classifier());
+  write_bands(tail, checker.track_classifier(), "head_motion_bands");
   out += "," + tail.str() + "}";
   return out;
 }
@@ -97,16 +132,22 @@ int command_check(const Args& args) {
   CheckerOptions options;
   double fps = 0;
   try {
-    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "fps", "max-faces"}, {"no-classifier"});
+    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "fps", "max-faces", "camera", "threshold-adjust", "landmark-box"}, {"no-classifier"});
     if (parsed.positional.empty()) throw UsageError("check needs at least one FILE");
     options = checker_options(parsed);
     fps = parsed.get_number("fps", 0);
     if (fps < 0) throw UsageError("--fps must be >= 0 (0 = every frame)");
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "posecheck check: %s\nusage: posecheck check [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--fps N] [--max-faces N] [--no-classifier] FILE|DIR...\n", e.what());
+    std::fprintf(stderr, "posecheck check: %s\nusage: posecheck check [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--fps N] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined] [--threshold-adjust X] [--no-classifier] FILE|DIR...\n", e.what());
     return 2;
   }
   Checker checker = load_checker(model_options(parsed));
+  try {
+    checker.camera(options);  // a --camera the classifier was not trained with is refused up front
+  } catch (const Error& e) {
+    std::fprintf(stderr, "posecheck check: %s\n", e.what());
+    return 2;
+  }
 
   std::vector<std::string> files;
   for (const auto& p : parsed.positional) expand_inputs(p, files);

@@ -11,6 +11,9 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <regex>
+#include <sstream>
 
 #include "classifier.h"
 #include "cli_common.h"
@@ -18,6 +21,7 @@
 #include "extra_features.h"
 #include "feature_table.h"
 #include "metrics.h"
+#include "nested_cv.h"
 #include "svm_training.h"
 
 namespace posecheck::cli {
@@ -32,7 +36,11 @@ int usage(const std::string& why) {
                "                      [--cosine-hist FILE.svg] [--bootstrap N] [--seed N]\n"
                "       posecheck eval --ablation --train CSV... --val CSV... [--folds 5] [--seed N] [--bootstrap N]\n"
                "                      [--variant SPEC]...  (named feature sets, tools/extra_features.h; default: the six paper variants)\n"
-               "       posecheck eval --cosine-hist FILE.svg --features CSV...\n",
+               "       posecheck eval --cosine-hist FILE.svg --features CSV...\n"
+               "       posecheck eval --nested --features CSV... [--variant V]... [--outer-folds 5] [--folds 5]\n"
+               "                      [--seed N] [--bootstrap N] [--predictions OUT.csv] [--subset NAME=GROUP_REGEX]...\n"
+               "       posecheck eval --held-out PREDICTIONS.csv [--subset NAME=GROUP_REGEX]... [--bootstrap N]\n"
+               "                      (leak-free: every choice made inside each outer fold; tools/nested_cv.h)\n",
                why.c_str());
   return 2;
 }
@@ -62,6 +70,15 @@ struct Scored {
 Scored score_rows(const std::vector<FeatureRow>& rows, const std::function<double(const std::vector<double>&)>& p_fake,
                   FeatureVariant variant) {
   Scored s;
+  if (variant == FeatureVariant::kTrack) {  // one score per track, from its track columns
+    const Dataset d = make_dataset(rows, variant);
+    for (std::size_t i = 0; i < d.x.size(); ++i) {
+      s.score.push_back(p_fake(d.x[i]));
+      s.label.push_back(d.y[i]);
+      s.video.push_back(d.video[i]);
+    }
+    return s;
+  }
   for (const auto& r : rows) {
     if (r.status != "ok" || r.label_value() < 0) continue;
     s.score.push_back(p_fake(r.features(variant)));
@@ -147,16 +164,161 @@ int run_ablation(const ParsedArgs& parsed) {
   return 0;
 }
 
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n == 0 ? std::nan("") : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// The held-out figures of nested CV predictions: AUROC with intervals,
+// subsets (--subset), the spread over groups, and the bands' shares.
+void report_held_out(const ParsedArgs& parsed, const NestedResult& r, int boot) {
+  const auto a = auroc_with_intervals(r.video, r.p_fake, r.label, boot);
+  const VideoScores vs = video_level(r.video, r.p_fake, r.label);
+  std::printf("\nheld-out row AUROC %s  (%zu rows: faces, or videos for video-level sets)\n", interval_text(a.frame).c_str(), r.p_fake.size());
+  std::printf("held-out video AUROC %s  (%zu videos; bootstrap over videos)\n", interval_text(a.video).c_str(), vs.video.size());
+
+  // Subsets of the held-out rows by group name (e.g. one data set of a pooled table), each with its intervals.
+  if (parsed.has("subset")) {
+    for (const auto& spec : parsed.options.at("subset")) {
+      const auto eq = spec.find('=');
+      if (eq == std::string::npos) throw Error(ErrorCode::kInvalidArgument, "--subset needs NAME=GROUP_REGEX");
+      std::regex pattern;
+      try {
+        pattern = std::regex(spec.substr(eq + 1));
+      } catch (const std::regex_error&) {
+        throw Error(ErrorCode::kInvalidArgument, "--subset " + spec + ": not a regular expression");
+      }
+      std::vector<double> p;
+      std::vector<int> y;
+      std::vector<std::string> v;
+      for (std::size_t i = 0; i < r.p_fake.size(); ++i) {
+        if (!std::regex_search(r.group[i], pattern)) continue;
+        p.push_back(r.p_fake[i]);
+        y.push_back(r.label[i]);
+        v.push_back(r.video[i]);
+      }
+      if (std::count(y.begin(), y.end(), 1) == 0 || std::count(y.begin(), y.end(), 0) == 0) {
+        std::printf("subset %s: %zu rows, not both classes\n", spec.substr(0, eq).c_str(), p.size());
+        continue;
+      }
+      const auto sa = auroc_with_intervals(v, p, y, boot);
+      std::printf("subset %s: held-out row AUROC %s, video AUROC %s  (%zu rows, %zu videos)\n", spec.substr(0, eq).c_str(),
+                  interval_text(sa.frame).c_str(), interval_text(sa.video).c_str(), p.size(), video_level(v, p, y).video.size());
+    }
+  }
+  // Spread over groups (face-swap pairs / video ids): AUROC within each group that has both classes.
+  std::map<std::string, std::pair<std::vector<double>, std::vector<int>>> by_group;
+  for (std::size_t i = 0; i < r.p_fake.size(); ++i) {
+    by_group[r.group[i]].first.push_back(r.p_fake[i]);
+    by_group[r.group[i]].second.push_back(r.label[i]);
+  }
+  std::vector<double> per_group;
+  std::string listing;
+  for (const auto& [g, sl] : by_group) {
+    const auto& [s, l] = sl;
+    const long fakes = std::count(l.begin(), l.end(), 1);
+    if (fakes == 0 || fakes == long(l.size())) continue;
+    per_group.push_back(auroc(s, l));
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %s %.2f", g.c_str(), per_group.back());
+    listing += buf;
+  }
+  if (!per_group.empty()) {
+    std::printf("per-group frame AUROC (%zu groups with both classes): min %.3f, median %.3f, max %.3f;%s\n", per_group.size(),
+                *std::min_element(per_group.begin(), per_group.end()), median_of(per_group),
+                *std::max_element(per_group.begin(), per_group.end()), listing.c_str());
+  }
+  int n[2][3] = {{0, 0, 0}, {0, 0, 0}};
+  for (std::size_t i = 0; i < r.p_fake.size(); ++i) n[r.label[i]][int(r.band[i])]++;
+  const double nr = n[0][0] + n[0][1] + n[0][2], nf = n[1][0] + n[1][1] + n[1][2];
+  std::printf("held-out bands (faces): real %.1f%% little_evidence / %.1f%% uncertain / %.1f%% substantial_evidence; "
+              "fake %.1f%% / %.1f%% / %.1f%%\n",
+              100 * n[0][0] / nr, 100 * n[0][1] / nr, 100 * n[0][2] / nr, 100 * n[1][0] / nf, 100 * n[1][1] / nf, 100 * n[1][2] / nf);
+}
+
+// `eval --held-out PRED.csv`: the same report from a saved predictions file.
+NestedResult read_predictions(const std::string& path) {
+  const std::string text = read_text_file(path);
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line != "group,video,label,outer_fold,p_fake,band") {
+    throw Error(ErrorCode::kInvalidArgument, path + ": not a `posecheck eval --nested --predictions` file");
+  }
+  NestedResult r;
+  int ln = 1;
+  while (std::getline(in, line)) {
+    ++ln;
+    if (line.empty()) continue;
+    const auto f = split_csv_line(line);
+    char* end = nullptr;
+    const double p = f.size() == 6 ? std::strtod(f[4].c_str(), &end) : NAN;
+    int band = -1;
+    for (int k = 0; k < 3; ++k) if (f.size() == 6 && f[5] == band_name(EvidenceBand(k))) band = k;
+    if (f.size() != 6 || (f[2] != "real" && f[2] != "fake") || !(p >= 0 && p <= 1) || band < 0) {
+      throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": bad prediction row");
+    }
+    r.group.push_back(f[0]);
+    r.video.push_back(f[1]);
+    r.label.push_back(f[2] == "fake");
+    r.outer_fold.push_back(std::atoi(f[3].c_str()) - 1);
+    r.p_fake.push_back(p);
+    r.band.push_back(EvidenceBand(band));
+  }
+  return r;
+}
+
+int run_nested(const ParsedArgs& parsed) {
+  const auto rows = load(parsed.options.at("features"));
+  NestedOptions o;
+  if (parsed.has("variant")) o.candidates = parsed.options.at("variant");
+  o.outer_folds = int(parsed.get_number("outer-folds", 5));
+  o.inner.folds = int(parsed.get_number("folds", 5));
+  o.inner.seed = std::uint64_t(parsed.get_number("seed", 1));
+  o.verbose = true;
+  const int boot = int(parsed.get_number("bootstrap", 2000));
+  report_unscored(rows);
+  std::printf("nested grouped CV: %d outer folds by group, inner %d-fold grid search; candidates:", o.outer_folds, o.inner.folds);
+  for (const auto& c : o.candidates) std::printf(" %s", c.c_str());
+  std::printf("\n");
+  std::fflush(stdout);
+  const NestedResult r = nested_cross_validation(rows, o);
+
+  std::printf("\n| outer fold | train / test rows | chosen features | C, gamma | inner CV AUROC | bands chosen inside |\n|---|---|---|---|---|---|\n");
+  for (std::size_t f = 0; f < r.choices.size(); ++f) {
+    const auto& c = r.choices[f];
+    std::printf("| %zu | %d / %d | %s | 2^%g, 2^%g | %.3f | [%.3f, %.3f] |\n", f + 1, c.train_rows, c.test_rows, c.candidate.c_str(), c.log2c,
+                c.log2g, c.inner_cv_auroc, c.bands.low, c.bands.high);
+  }
+  report_held_out(parsed, r, boot);
+  if (parsed.has("predictions")) {
+    std::string csv = "group,video,label,outer_fold,p_fake,band\n";
+    for (std::size_t i = 0; i < r.p_fake.size(); ++i) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, ",%d,%.6f,", r.outer_fold[i] + 1, r.p_fake[i]);
+      csv += csv_line({r.group[i], r.video[i], r.label[i] ? "fake" : "real"}) + buf + band_name(r.band[i]) + "\n";
+    }
+    write_text(parsed.get("predictions", ""), csv);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int command_eval(const Args& args) {
   ParsedArgs parsed;
   try {
-    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant"}, {"ablation"});
+    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out"}, {"ablation", "nested"});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
     const double b = parsed.get_number("bootstrap", 2000);
     if (b < 0 || b != std::floor(b)) throw UsageError("--bootstrap must be a whole number >= 0");
-    if (parsed.has("ablation")) {
+    if (parsed.has("held-out")) {
+      // reported from the saved predictions alone
+    } else if (parsed.has("nested")) {
+      if (!parsed.has("features")) throw UsageError("--nested needs --features CSV...");
+      const double f = parsed.get_number("folds", 5), of = parsed.get_number("outer-folds", 5);
+      if (f < 2 || f != std::floor(f) || of < 2 || of != std::floor(of)) throw UsageError("--folds and --outer-folds must be whole numbers >= 2");
+    } else if (parsed.has("ablation")) {
       if (!parsed.has("train") || !parsed.has("val")) throw UsageError("--ablation needs --train CSV... and --val CSV...");
       const double f = parsed.get_number("folds", 5);
       if (f < 2 || f != std::floor(f)) throw UsageError("--folds must be a whole number >= 2");
@@ -168,7 +330,22 @@ int command_eval(const Args& args) {
   } catch (const UsageError& e) {
     return usage(e.what());
   }
-  if (parsed.has("variant") && !parsed.has("ablation")) return usage("--variant needs --ablation");
+  if (parsed.has("held-out")) {
+    try {
+      report_held_out(parsed, read_predictions(parsed.get("held-out", "")), int(parsed.get_number("bootstrap", 2000)));
+      return 0;
+    } catch (const Error& e) {
+      return usage(e.what());
+    }
+  }
+  if (parsed.has("nested")) {
+    try {
+      return run_nested(parsed);
+    } catch (const Error& e) {
+      return usage(e.what());
+    }
+  }
+  if (parsed.has("variant") && !parsed.has("ablation")) return usage("--variant needs --ablation or --nested");
   if (parsed.has("ablation")) {
     try {
       return run_ablation(parsed);
@@ -197,7 +374,7 @@ int command_eval(const Args& args) {
               a.frame.resamples);
   int band_n[2][3] = {{0, 0, 0}, {0, 0, 0}};
   for (std::size_t i = 0; i < s.score.size(); ++i) band_n[s.label[i]][int(c.band(s.score[i]))]++;
-  std::printf("bands [%.3f, %.3f]: real faces %d likely_real / %d inconclusive / %d likely_fake; fake faces %d / %d / %d\n", c.band_low(),
+  std::printf("bands [%.3f, %.3f]: real faces %d little_evidence / %d uncertain / %d substantial_evidence; fake faces %d / %d / %d\n", c.band_low(),
               c.band_high(), band_n[0][0], band_n[0][1], band_n[0][2], band_n[1][0], band_n[1][1], band_n[1][2]);
 
   const auto frame_roc = roc_curve(s.score, s.label);

@@ -23,6 +23,7 @@
 #include <set>
 
 #include "cli_common.h"
+#include "track_evidence.h"
 #include "decode_image.h"
 #include "decode_video.h"
 #include "errors.h"
@@ -65,9 +66,35 @@ struct Sink {
   // --extra: also the columns of tools/extra_features.h (needs the 3D face).
   const FaceModel3D* extra_face = nullptr;
   PoseSolverOptions solver;
+  // Landmarks of each judged row (by row index), for the track columns.
+  std::map<std::size_t, Landmarks> landmarks;
 };
 
+// Track columns (core/track_evidence.h): for every video, per face index,
+// the evidence of its judged frames, written on each of those rows:
+// track_0 flatness ratio, track_1 central depth share, track_2 jaw depth
+// share, track_3 non-rigid RMS. Rows of tracks that cannot be judged (fewer
+// than kMinTrackFrames frames, ...) get no track columns.
+void add_track_columns(Sink& sink) {
+  std::map<std::string, std::vector<std::size_t>> tracks;
+  for (const auto& [i, lm] : sink.landmarks) tracks[sink.rows[i].video + "#" + std::to_string(sink.rows[i].face)].push_back(i);
+  for (const auto& [key, members] : tracks) {
+    std::vector<Landmarks> frames;
+    for (auto i : members) frames.push_back(sink.landmarks.at(i));
+    const TrackEvidence e = track_evidence(frames);
+    if (!e.ok) continue;
+    for (auto i : members) {
+      auto& x = sink.rows[i].extra;
+      x["track_0"] = e.flatness_ratio;
+      x["track_1"] = e.central_depth;
+      x["track_2"] = e.jaw_depth;
+      x["track_3"] = e.nonrigid_rms;
+    }
+  }
+}
+
 void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
+  base.camera = camera_model_name(r.camera);
   if (r.faces.empty()) {
     base.status = "no_face";
     base.reason = r.faces_found > 0 ? "faces found but none analysed (--max-faces)" : "no face detected";
@@ -82,6 +109,7 @@ void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
     if (f.status == FaceStatus::kOk && f.features) {
       row.status = "ok";
       row.set_features(*f.features, f.rotation_difference_deg);
+      sink.landmarks[sink.rows.size()] = f.landmarks;
       if (sink.extra_face) research::add_extra_columns(row, f, *sink.extra_face, r.width, r.height, sink.solver);
       ++sink.counts.ok;
     } else {
@@ -187,8 +215,8 @@ int usage(const std::string& why) {
                "posecheck features: %s\n"
                "usage: posecheck features --out FILE.csv [--label real|fake] [--group NAME] [--fps N] INPUT...\n"
                "       posecheck features --out FILE.csv --manifest CSV [--split NAME]... [--group-by pair|subject]\n"
-               "       posecheck features --out FILE.csv --landmarks FILE.csv\n"
-               "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N]\n"
+               "       posecheck features --out FILE.csv --landmarks FILE.csv [--group-chars N]   (group = first N characters of the CSV's group)\n"
+               "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined]\n"
                "  --extra: also write the extra columns of tools/extra_features.h (beyond the paper)\n",
                why.c_str());
   return 2;
@@ -200,11 +228,16 @@ int command_features(const Args& args) {
   ParsedArgs parsed;
   try {
     parsed = parse_args(args, {"out", "label", "group", "manifest", "split", "group-by", "landmarks", "model-dir", "landmark-model",
-                               "upsample", "fps", "max-faces"}, {"extra"});
+                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars"}, {"extra"});
     if (!parsed.has("out")) throw UsageError("--out FILE.csv is required");
     const int sources = int(parsed.has("manifest")) + int(parsed.has("landmarks")) + int(!parsed.positional.empty());
     if (sources != 1) throw UsageError("give exactly one of: INPUT files, --manifest CSV, --landmarks CSV");
     if (parsed.has("split") && !parsed.has("manifest")) throw UsageError("--split needs --manifest");
+    if (parsed.has("group-chars")) {
+      if (!parsed.has("landmarks")) throw UsageError("--group-chars needs --landmarks");
+      const double n = parsed.get_number("group-chars", 0);
+      if (n < 1 || n != std::floor(n)) throw UsageError("--group-chars must be a whole number >= 1");
+    }
     const std::string gb = parsed.get("group-by", "pair");
     if (gb != "pair" && gb != "subject") throw UsageError("--group-by must be pair or subject");
     if (parsed.has("label")) research::normalise_label(parsed.get("label", ""));
@@ -236,6 +269,8 @@ int command_features(const Args& args) {
       ++sink.counts.inputs;
       FeatureRow row;
       row.group = lr.group;
+      // UADFV: folders 0000 and 0000_fake are a real and its swap; --group-chars 4 keeps them in one fold.
+      if (parsed.has("group-chars")) row.group = lr.group.substr(0, std::size_t(parsed.get_number("group-chars", 0)));
       row.label = lr.label;
       row.video = lr.video;
       row.frame = lr.frame;
@@ -244,6 +279,7 @@ int command_features(const Args& args) {
       r.width = lr.width;
       r.height = lr.height;
       r.faces_found = 1;
+      r.camera = checker.camera(options);
       r.faces.push_back(checker.judge_landmarks(lr.points, lr.width, lr.height, options));
       add_image_result(sink, r, row);
     }
@@ -292,6 +328,7 @@ int command_features(const Args& args) {
     }
   }
 
+  add_track_columns(sink);
   research::write_feature_csv(parsed.get("out", ""), sink.rows);
   const Counts& c = sink.counts;
   std::fprintf(stderr,

@@ -5,10 +5,13 @@
 // (folds, selection, bands) are documented in svm_training.h.
 #include <cerrno>
 #include <cmath>
+#include <optional>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 
+#include "classifier.h"
 #include "cli_common.h"
 #include "errors.h"
 #include "feature_table.h"
@@ -25,7 +28,8 @@ int usage(const std::string& why) {
   std::fprintf(stderr,
                "posecheck train: %s\n"
                "usage: posecheck train --features CSV... --out DIR [--variant vec|vec_t|rvec|rvec_t|rmat|rmat_t] [--folds 5]\n"
-               "                       [--seed N] [--val CSV...] [--verbose]\n"
+               "                       [--seed N] [--val CSV...] [--band-rates-from NESTED_PREDICTIONS.csv] [--verbose]\n"
+               "  several --variant: the one with the highest grouped CV AUROC is kept\n"
                "  --val: choose the evidence bands on this validation data (default: held-out CV predictions)\n",
                why.c_str());
   return 2;
@@ -77,13 +81,45 @@ void write_inputs(JsonWriter& w, const Loaded& l) {
   w.end_array();
 }
 
+// The held-out band shares of `posecheck eval --nested --predictions` output
+// (columns group,video,label,outer_fold,p_fake,band): real faces per band,
+// then fake faces per band.
+std::vector<double> band_rates_from(const std::string& path) {
+  const std::string text = read_text_file(path);
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line != "group,video,label,outer_fold,p_fake,band") {
+    throw Error(ErrorCode::kInvalidArgument, path + ": not a `posecheck eval --nested --predictions` file");
+  }
+  double n[2][3] = {{0, 0, 0}, {0, 0, 0}};
+  int ln = 1;
+  while (std::getline(in, line)) {
+    ++ln;
+    if (line.empty()) continue;
+    const auto f = split_csv_line(line);
+    if (f.size() != 6) throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": expected 6 fields");
+    const int label = f[2] == "fake" ? 1 : f[2] == "real" ? 0 : -1;
+    const int band = f[5] == band_name(EvidenceBand::kLittleEvidence) ? 0 : f[5] == band_name(EvidenceBand::kUncertain) ? 1
+                     : f[5] == band_name(EvidenceBand::kSubstantialEvidence) ? 2 : -1;
+    if (label < 0 || band < 0) throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": bad label or band");
+    n[label][band] += 1;
+  }
+  std::vector<double> rates;
+  for (int l = 0; l < 2; ++l) {
+    const double total = n[l][0] + n[l][1] + n[l][2];
+    if (total == 0) throw Error(ErrorCode::kInvalidArgument, path + ": no " + (l ? "fake" : "real") + " rows");
+    for (int b = 0; b < 3; ++b) rates.push_back(n[l][b] / total);
+  }
+  return rates;
+}
+
 }  // namespace
 
 int command_train(const Args& args) {
   ParsedArgs parsed;
   TrainOptions o;
   try {
-    parsed = parse_args(args, {"features", "variant", "out", "folds", "seed", "val"}, {"verbose"});
+    parsed = parse_args(args, {"features", "variant", "out", "folds", "seed", "val", "band-rates-from"}, {"verbose"});
     if (!parsed.has("features")) throw UsageError("--features CSV is required");
     if (!parsed.has("out")) throw UsageError("--out DIR is required");
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
@@ -93,24 +129,44 @@ int command_train(const Args& args) {
     o.folds = int(folds);
     o.seed = std::uint64_t(seed);
     o.variant = parse_variant(parsed.get("variant", variant_name(kDefaultVariant)));
+    if (parsed.has("variant")) for (const auto& v : parsed.options.at("variant")) parse_variant(v);
     o.verbose = parsed.has("verbose");
   } catch (const UsageError& e) {
     return usage(e.what());
   } catch (const Error& e) {
     return usage(e.what());
   }
+  if (parsed.has("band-rates-from")) {
+    try {
+      o.band_rates = band_rates_from(parsed.get("band-rates-from", ""));
+    } catch (const Error& e) {
+      return usage(e.what());
+    }
+  }
   const std::string dir = parsed.get("out", "");
   const Loaded train = load_tables(parsed.options.at("features"));
-  const Dataset data = make_dataset(train.rows, o.variant);
   Loaded val;
-  Dataset val_data;
-  if (parsed.has("val")) {
-    val = load_tables(parsed.options.at("val"));
-    val_data = make_dataset(val.rows, o.variant);
+  if (parsed.has("val")) val = load_tables(parsed.options.at("val"));
+  // Several --variant: each is trained as below and the one with the highest
+  // grouped CV AUROC is kept (ties: the first given), the same rule as the
+  // inner loop of `eval --nested`, which measures this recipe leak-free.
+  std::vector<FeatureVariant> candidates;
+  if (parsed.has("variant")) for (const auto& v : parsed.options.at("variant")) candidates.push_back(parse_variant(v));
+  else candidates.push_back(o.variant);
+  std::optional<TrainResult> best;
+  std::vector<std::pair<FeatureVariant, double>> tried;
+  for (auto v : candidates) {
+    o.variant = v;
+    const Dataset data = make_dataset(train.rows, v);
+    const Dataset val_data = parsed.has("val") ? make_dataset(val.rows, v) : Dataset{};
+    std::fprintf(stderr, "posecheck train: %s, %zu judged labelled faces of %zu rows; grid %zu x %zu, %d grouped folds\n",
+                 variant_name(v), data.x.size(), train.rows.size(), o.log2c.size(), o.log2g.size(), o.folds);
+    TrainResult t = train_classifier(data, o, parsed.has("val") ? &val_data : nullptr);
+    tried.emplace_back(v, t.chosen.cv_auroc);
+    if (!best || t.chosen.cv_auroc > best->chosen.cv_auroc) best = std::move(t);
   }
-  std::fprintf(stderr, "posecheck train: %s, %zu judged labelled faces of %zu rows; grid %zu x %zu, %d grouped folds\n",
-               variant_name(o.variant), data.x.size(), train.rows.size(), o.log2c.size(), o.log2g.size(), o.folds);
-  const TrainResult r = train_classifier(data, o, parsed.has("val") ? &val_data : nullptr);
+  const TrainResult& r = *best;
+  o.variant = r.variant;
 
   make_dirs(dir);
   write_text(dir + "/classifier.txt", r.classifier_text);
@@ -130,6 +186,9 @@ int command_train(const Args& args) {
   write_inputs(w, train);
   if (parsed.has("val")) { w.key("band_inputs"); write_inputs(w, val); }
   w.key("variant").value(variant_name(o.variant));
+  w.key("variant_candidates").begin_array();
+  for (const auto& [v, a] : tried) w.begin_object().key("variant").value(variant_name(v)).key("cv_auroc").value(a).end_object();
+  w.end_array();
   w.key("features").value(variant_length(o.variant));
   w.key("svm").value("libsvm 3.24 C-SVC, RBF kernel, probability (Platt, -b 1), eps 0.001, shrinking; features standardised with the training mean/std");
   w.key("cross_validation").begin_object();
@@ -161,10 +220,18 @@ int command_train(const Args& args) {
   w.key("bands").begin_object();
   w.key("low").value(r.bands.low).key("high").value(r.bands.high).key("chosen_on").value(r.bands.source);
   w.key("rule").value(
-      "low = 10th percentile of the fakes' P(fake) (likely_real takes in <= 10% of fakes); "
-      "high = just above the 90th percentile of the reals' P(fake) (likely_fake takes in <= 10% of reals); "
+      "low = 10th percentile of the fakes' P(fake) (little_evidence takes in <= 10% of fakes); "
+      "high = just above the 90th percentile of the reals' P(fake) (substantial_evidence takes in <= 10% of reals); "
       "if low > high both become the midpoint");
   w.end_object();
+  if (!o.band_rates.empty()) {
+    w.key("band_rates").begin_object();
+    w.key("source").value(parsed.get("band-rates-from", ""));
+    w.key("meaning").value("held-out shares (nested grouped CV of this recipe): real faces in little_evidence / uncertain / substantial_evidence, then fake faces");
+    w.key("values").begin_array();
+    for (double x : o.band_rates) w.value(x);
+    w.end_array().end_object();
+  }
   w.key("classifier_sha256").value(sha_of(r.classifier_text));
   w.end_object();
   write_text(dir + "/training.json", w.str() + "\n");

@@ -17,6 +17,11 @@
 //                  default start, z-negated 3D face, whole and central solved
 //                  independently): Ra - Rc, ra - rc, and whether the whole /
 //                  central pose came out behind the camera (tz < 0; 1 / 0)
+//   track_0..3     on every judged row of a person's track (same video, same
+//                  face index; written by every `posecheck features` run,
+//                  core/track_evidence.h): flatness ratio, central and jaw
+//                  depth shares, non-rigid RMS; absent for tracks of fewer
+//                  than 4 judged frames
 //
 // SPEC (a named feature set): parts joined by '+'. A part is a paper variant
 // (vec, vec_t, rvec, rvec_t, rmat, rmat_t), "rotdiff" (rotation_difference_deg),

@@ -15,6 +15,9 @@ namespace {
 
 const char* kMetaColumns[] = {"group", "label", "split", "video", "frame", "file", "face", "status", "reason"};
 constexpr int kNumMeta = 9;
+// Written after the standard columns; optional when reading (older tables
+// were all made with the paper's camera).
+const char kCameraColumn[] = "camera";
 
 [[noreturn]] void bad(const std::string& name, int line, const std::string& what) {
   throw Error(ErrorCode::kInvalidArgument, name + ", line " + std::to_string(line) + ": " + what);
@@ -81,6 +84,7 @@ std::vector<std::string> feature_columns() {
   }
   cols.push_back("cosine_distance");
   cols.push_back("rotation_difference_deg");
+  cols.push_back(kCameraColumn);
   return cols;
 }
 
@@ -173,6 +177,7 @@ std::string format_row(const FeatureRow& r, const std::vector<std::string>& extr
   }
   f.push_back(r.has_features ? number_text(r.cosine_distance) : "");
   f.push_back(r.has_features ? number_text(r.rotation_difference_deg) : "");
+  f.push_back(r.camera);
   for (const auto& c : extra_columns) {
     auto it = r.extra.find(c);
     f.push_back(it != r.extra.end() ? number_text(it->second) : "");
@@ -206,7 +211,8 @@ std::vector<FeatureRow> parse_feature_csv(const std::string& text, const std::st
   std::vector<std::string> header;
   try { header = split_csv_line(lines[0].second); } catch (const Error& e) { bad(name, lines[0].first, e.what()); }
   const auto idx = column_index(header);
-  const auto want = feature_columns();
+  auto want = feature_columns();
+  want.pop_back();  // the camera column is optional (read below)
   std::vector<int> pos;
   for (const auto& c : want) {
     auto it = idx.find(c);
@@ -217,6 +223,7 @@ std::vector<FeatureRow> parse_feature_csv(const std::string& text, const std::st
   {
     std::map<std::string, int> standard;
     for (const auto& c : want) standard[c];
+    standard[kCameraColumn];
     for (int i = 0; i < int(header.size()); ++i) if (!standard.count(header[i])) extra_pos.emplace_back(header[i], i);
   }
   std::vector<FeatureRow> rows;
@@ -234,6 +241,10 @@ std::vector<FeatureRow> parse_feature_csv(const std::string& text, const std::st
     if (!parse_int(at(6), r.face)) bad(name, ln, "face '" + at(6) + "' is not a whole number");
     r.status = at(7);
     r.reason = at(8);
+    if (const auto cam = idx.find(kCameraColumn); cam != idx.end()) {
+      r.camera = f[cam->second];
+      if (r.camera != "paper" && r.camera != "face") bad(name, ln, "camera must be paper or face (got '" + r.camera + "')");
+    }
     if (r.status != "ok" && r.status != "cannot_judge" && r.status != "no_face") {
       bad(name, ln, "status must be ok, cannot_judge or no_face (got '" + r.status + "')");
     }

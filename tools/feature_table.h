@@ -6,7 +6,9 @@
 // Feature CSV columns, in this order:
 //   group,label,split,video,frame,file,face,status,reason,
 //   vec_0..vec_2, vec_t_0..vec_t_5, rvec_0..rvec_2, rvec_t_0..rvec_t_5,
-//   rmat_0..rmat_8, rmat_t_0..rmat_t_11, cosine_distance, rotation_difference_deg
+//   rmat_0..rmat_8, rmat_t_0..rmat_t_11, cosine_distance, rotation_difference_deg,
+//   camera ("paper" or "face": the camera the poses were solved with; a table
+//   without this column was made with the paper's camera)
 // then optionally extra numeric columns (`features --extra`, tools/extra_features.h),
 // in sorted name order; an empty extra field means "not available for this row".
 // label: "real", "fake" or empty (unknown). status: "ok", "cannot_judge",
@@ -31,6 +33,7 @@ namespace posecheck::research {
 
 struct FeatureRow {
   std::string group, label, split, video, file, status, reason;
+  std::string camera = "paper";  // camera_model_name() of the camera the features were computed with
   int frame = 0;
   int face = 0;
   // Present when status == "ok": the six variants indexed by FeatureVariant.
@@ -42,13 +45,14 @@ struct FeatureRow {
   // table has beyond the standard ones, when its field is a finite number.
   std::map<std::string, double> extra;
 
-  const std::vector<double>& features(FeatureVariant v) const { return variants[int(v)]; }
+  // One of the paper's six variants (kTrack is per track: make_dataset).
+  const std::vector<double>& features(FeatureVariant v) const { return variants.at(std::size_t(v)); }
   // Label as 1 (fake), 0 (real), -1 (unknown).
   int label_value() const;
   void set_features(const PoseFeatures& f, double rotation_difference_deg);
 };
 
-// The header line's column names.
+// The header line's column names (the last is "camera").
 std::vector<std::string> feature_columns();
 
 // Normalises "real"/"0" -> "real", "fake"/"1" -> "fake", "" -> "".

@@ -93,6 +93,9 @@ void write_face(JsonWriter& w, const FaceResult& f) {
   w.key("left").value(f.box.left).key("top").value(f.box.top).key("right").value(f.box.right).key("bottom").value(f.box.bottom);
   w.end_object();
   w.key("detection_confidence").value(f.detection_confidence);
+  w.key("camera").begin_object();
+  w.key("fx").value(f.camera.fx).key("fy").value(f.camera.fy).key("cx").value(f.camera.cx).key("cy").value(f.camera.cy);
+  w.end_object();
   w.key("landmarks").begin_array();
   for (const auto& p : f.landmarks) w.begin_array().value(p.x()).value(p.y()).end_array();
   w.end_array();
@@ -124,5 +127,33 @@ void write_face(JsonWriter& w, const FaceResult& f) {
   w.end_object();
 }
 
+void write_person(JsonWriter& w, const PersonResult& p) {
+  w.begin_object();
+  w.key("id").value(p.id).key("frames_seen").value(p.frames_seen).key("frames_judged").value(p.frames_judged);
+  w.key("main").value(p.main);
+  w.key("mean_p_fake").value(p.mean_p_fake);
+  w.key("head_motion").begin_object();
+  w.key("ok").value(p.track.ok);
+  if (p.track.ok) {
+    w.key("flatness_ratio").value(p.track.flatness_ratio).key("central_depth").value(p.track.central_depth);
+    w.key("jaw_depth").value(p.track.jaw_depth).key("nonrigid_rms").value(p.track.nonrigid_rms);
+  } else {
+    w.key("reason").value(p.track.reason);
+  }
+  w.end_object();
+  w.key("head_motion_p_fake").value(p.track_p_fake);
+  w.key("score").value(p.score);
+  w.key("basis");
+  if (p.basis.empty()) w.null(); else w.value(p.basis);
+  w.key("band");
+  if (p.band) w.value(band_name(*p.band)); else w.null();
+  w.key("most_suspicious_frames").begin_array();
+  for (int f : p.most_suspicious_frames) w.value(f);
+  w.end_array();
+  w.key("appearances").begin_array();
+  for (const auto& [frame, face] : p.appearances) w.begin_array().value(frame).value(face).end_array();
+  w.end_array();
+  w.end_object();
+}
 
 }  // namespace posecheck::cli

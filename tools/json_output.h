@@ -6,6 +6,7 @@
 #include <string>
 
 #include "checker.h"
+#include "person_tracks.h"
 
 namespace posecheck::cli {
 
@@ -33,6 +34,8 @@ class JsonWriter {
 };
 
 void write_face(JsonWriter& w, const FaceResult& face);
+// One person of a video (core/person_tracks.h).
+void write_person(JsonWriter& w, const PersonResult& person);
 void write_pose(JsonWriter& w, const PoseEstimate& pose);
 
 

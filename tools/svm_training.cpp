@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <random>
 #include <unistd.h>
 
@@ -24,13 +25,36 @@ void quiet(const char*) {}
 
 Dataset make_dataset(const std::vector<FeatureRow>& rows, FeatureVariant variant) {
   Dataset d;
+  if (variant == FeatureVariant::kTrack) {
+    // One row per track (video and face index) that has the track columns.
+    std::set<std::string> seen;
+    for (const auto& r : rows) {
+      if (r.status != "ok" || r.label_value() < 0 || !r.extra.count("track_0")) continue;
+      if (!seen.insert(r.video + "#" + std::to_string(r.face)).second) continue;
+      std::vector<double> x;
+      for (int i = 0; i < 4; ++i) x.push_back(r.extra.at("track_" + std::to_string(i)));
+      if (d.x.empty()) d.camera = parse_camera_model(r.camera);
+      d.x.push_back(x);
+      d.y.push_back(r.label_value());
+      d.group.push_back(r.group);
+      d.video.push_back(r.video);
+    }
+    return d;
+  }
+  std::string camera;
   for (const auto& r : rows) {
     if (r.status != "ok" || !r.has_features || r.label_value() < 0) continue;
+    if (camera.empty()) camera = r.camera;
+    if (r.camera != camera) {
+      throw Error(ErrorCode::kInvalidArgument, "feature rows mix cameras ('" + camera + "' and '" + r.camera +
+                                                   "'): compute all of them with one --camera");
+    }
     d.x.push_back(r.features(variant));
     d.y.push_back(r.label_value());
     d.group.push_back(r.group);
     d.video.push_back(r.video);
   }
+  if (!camera.empty()) d.camera = parse_camera_model(camera);
   return d;
 }
 
@@ -183,7 +207,7 @@ Bands choose_bands(const std::vector<double>& p, const std::vector<int>& labels)
   Bands b;
   std::vector<double> real, fake;
   for (std::size_t i = 0; i < p.size(); ++i) (labels[i] == 1 ? fake : real).push_back(p[i]);
-  if (real.empty() || fake.empty()) return b;  // 0 / 1: everything inconclusive
+  if (real.empty() || fake.empty()) return b;  // 0 / 1: everything uncertain
   auto quantile = [](std::vector<double> x, double q) {
     std::sort(x.begin(), x.end());
     const double pos = q * double(x.size() - 1);
@@ -279,7 +303,8 @@ TrainResult train_classifier(const Dataset& data, const TrainOptions& o, const D
   r.standardiser = Standardiser::fit(data.x);
   std::vector<std::vector<double>> xs;
   for (const auto& x : data.x) xs.push_back(r.standardiser.apply(x));
-  const SvmModel final_model = SvmModel::train(xs, data.y, c, g, true, unsigned(o.seed));
+  r.final_model = std::make_shared<const SvmModel>(SvmModel::train(xs, data.y, c, g, true, unsigned(o.seed)));
+  const SvmModel& final_model = *r.final_model;
   r.libsvm_text = final_model.text();
 
   if (band_data) {
@@ -296,8 +321,9 @@ TrainResult train_classifier(const Dataset& data, const TrainOptions& o, const D
     r.bands = choose_bands(p, y);
     r.bands.source = "held-out (grouped cross-validation) P(fake) of the chosen cell";
   }
+  if (!o.classifier_file) return r;  // a named feature set (tools/extra_features.h): no classifier file
   // The std written to the file must be > 0; the floor keeps constant features at 0.
-  r.classifier_text = Classifier::format(o.variant, r.standardiser.mean, r.standardiser.std, r.bands.low, r.bands.high, r.libsvm_text);
+  r.classifier_text = Classifier::format(o.variant, data.camera, r.standardiser.mean, r.standardiser.std, r.bands.low, r.bands.high, o.band_rates, r.libsvm_text);
   Classifier::parse(r.classifier_text);  // round-trip check: what we write, the checker can load
   return r;
 }

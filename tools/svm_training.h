@@ -22,8 +22,8 @@
 //   band_high = the 90th percentile of the reals' P(fake), nudged just above
 //               it: "likely fake" (P >= band_high) takes in at most 10% of reals.
 // If band_low > band_high (a well-separating classifier) both become their
-// midpoint (no inconclusive band). A weak classifier gets a wide
-// inconclusive band: its low/high errors stay bounded by the 10% rule.
+// midpoint (no uncertain band). A weak classifier gets a wide
+// uncertain band: its low/high errors stay bounded by the 10% rule.
 // Percentiles: linear interpolation between order statistics.
 #pragma once
 
@@ -38,12 +38,14 @@
 namespace posecheck::research {
 
 struct Dataset {
+  CameraModel camera = CameraModel::kPaper;  // the camera all its rows' features were computed with
   std::vector<std::vector<double>> x;
   std::vector<int> y;  // 1 fake, 0 real
   std::vector<std::string> group, video;
 };
 
 // Rows with status "ok" and a known label; the features of `variant`.
+// Throws Error kInvalidArgument when the rows mix cameras.
 Dataset make_dataset(const std::vector<FeatureRow>& rows, FeatureVariant variant);
 
 // Fold index (0..k-1) of every row. Requires k >= 2 and at least k distinct
@@ -93,6 +95,12 @@ struct TrainOptions {
   std::vector<double> log2c = {-3, -1, 1, 3, 5, 7, 9};
   std::vector<double> log2g = {-11, -9, -7, -5, -3, -1, 1};
   bool verbose = false;  // progress on stderr
+  // Written into the classifier file (Classifier::format): the held-out band
+  // shares measured by nested CV of this recipe; empty = none.
+  std::vector<double> band_rates;
+  // Write and check the classifier file text (TrainResult::classifier_text);
+  // false for datasets that are not a paper variant's features.
+  bool classifier_file = true;
 };
 
 struct Bands {
@@ -109,6 +117,7 @@ struct TrainResult {
   std::vector<double> oof_probability;  // held-out P(fake) of the chosen cell (per row)
   Standardiser standardiser;
   std::string libsvm_text;  // final model, trained on all rows
+  std::shared_ptr<const SvmModel> final_model;  // the same model, to score with
   Bands bands;
   std::string classifier_text;  // Classifier::format(...)
 };

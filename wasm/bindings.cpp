@@ -11,6 +11,7 @@
 
 #include "checker.h"
 #include "errors.h"
+#include "person_tracks.h"
 
 using emscripten::val;
 using namespace posecheck;
@@ -75,6 +76,12 @@ val face_value(const FaceResult& f) {
   box.set("bottom", f.box.bottom);
   v.set("box", box);
   v.set("detection_confidence", f.detection_confidence);
+  val camera = val::object();
+  camera.set("fx", f.camera.fx);
+  camera.set("fy", f.camera.fy);
+  camera.set("cx", f.camera.cx);
+  camera.set("cy", f.camera.cy);
+  v.set("camera", camera);
   val lm = val::array();
   for (const auto& p : f.landmarks) {
     val xy = val::array();
@@ -138,7 +145,7 @@ class Analyzer {
   // face and classifier models are small texts. An empty classifier text
   // means no P(fake).
   val load(std::size_t landmark_bytes, const std::string& landmark_sha256, const std::string& face_text,
-           const std::string& classifier_text) {
+           const std::string& classifier_text, const std::string& track_classifier_text) {
     return guarded([&] {
       if (landmark_bytes > input_.size()) throw Error(ErrorCode::kInvalidArgument, "landmark model size exceeds the input buffer");
       const auto t0 = std::chrono::steady_clock::now();
@@ -147,7 +154,9 @@ class Analyzer {
       FaceModel3D face = parse_face_model(face_text);
       std::optional<Classifier> cls;
       if (!classifier_text.empty()) cls = Classifier::parse(classifier_text);
-      checker_.emplace(std::move(lm), std::move(face), std::move(cls));
+      std::optional<Classifier> track;
+      if (!track_classifier_text.empty()) track = Classifier::parse(track_classifier_text);
+      checker_.emplace(std::move(lm), std::move(face), std::move(cls), std::move(track));
       const auto t2 = std::chrono::steady_clock::now();
       release_input();
       val v = val::object();
@@ -155,6 +164,8 @@ class Analyzer {
       v.set("landmarks", checker_->landmark_model().sha256());
       v.set("face3d", checker_->face_model().sha256);
       v.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
+      v.set("track_classifier", checker_->track_classifier() ? val(checker_->track_classifier()->sha256()) : val::null());
+      v.set("camera", std::string(camera_model_name(checker_->camera(CheckerOptions{}))));
       // Where the time went: the landmark model (hash + parse), then the rest
       // (3D face, classifier, and the face detector).
       val timings = val::object();
@@ -165,8 +176,36 @@ class Analyzer {
     });
   }
 
+  // Videos: beginVideo(), then check(..., frameIndex >= 0) per analysed frame
+  // in time order, then endVideo() for the people (core/person_tracks.h).
+  void beginVideo() {
+    video_.emplace();
+    video_faces_seen_ = 0;
+  }
+
+  val endVideo() {
+    return guarded([&] {
+      if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
+      if (!video_) throw Error(ErrorCode::kInvalidArgument, "no video was begun (beginVideo)");
+      const VideoPeople people = video_->summarise(*checker_);
+      val v = val::object();
+      v.set("ok", true);
+      v.set("frames_analysed", people.frames_analysed);
+      val list = val::array();
+      for (const auto& p : people.people) list.call<void>("push", person_value(p));
+      v.set("people", list);
+      v.set("score", optional_number(people.score));
+      v.set("verdict", video_verdict(people, video_faces_seen_, *checker_));
+      v.set("bands", bands_value(checker_->classifier()));
+      v.set("head_motion_bands", bands_value(checker_->track_classifier()));
+      video_.reset();
+      return v;
+    });
+  }
+
   // Step 3: RGBA pixels (width * height * 4 bytes) in the input buffer.
-  val check(int width, int height, const CheckOptions& options) {
+  // frameIndex >= 0: also a frame of the video begun with beginVideo().
+  val check(int width, int height, const CheckOptions& options, int frameIndex) {
     return guarded([&] {
       if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
       validate_size(width, height);
@@ -176,21 +215,24 @@ class Analyzer {
                                                      std::to_string(width) + "x" + std::to_string(height) + " RGBA needs " +
                                                      std::to_string(need));
       }
+      if (frameIndex >= 0 && !video_) throw Error(ErrorCode::kInvalidArgument, "no video was begun (beginVideo)");
       const ImageResult r = checker_->check(packed_view(input_.data(), width, height, PixelFormat::kRgba32), to_core(options));
+      if (frameIndex >= 0) {
+        video_->add(frameIndex, r);
+        video_faces_seen_ += r.faces_found;
+      }
       val v = val::object();
       v.set("ok", true);
       v.set("width", r.width);
       v.set("height", r.height);
+      v.set("models", models_value(r.camera));
       v.set("faces_found", r.faces_found);
       val faces = val::array();
       for (const auto& f : r.faces) faces.call<void>("push", face_value(f));
       v.set("faces", faces);
       v.set("score", optional_number(r.score));
       v.set("verdict", verdict(r.score, r.faces_found, *checker_));
-      if (checker_->classifier()) {
-        v.set("band_low", checker_->classifier()->band_low());
-        v.set("band_high", checker_->classifier()->band_high());
-      }
+      v.set("bands", bands_value(checker_->classifier()));
       return v;
     });
   }
@@ -231,10 +273,80 @@ class Analyzer {
   }
 
  private:
+  // The result's `models` (as the CLI's): model hashes and the camera used.
+  val models_value(CameraModel camera) const {
+    val m = val::object();
+    m.set("camera", std::string(camera_model_name(camera)));
+    m.set("landmarks", checker_->landmark_model().sha256());
+    m.set("face3d", checker_->face_model().sha256);
+    m.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
+    return m;
+  }
+
+  // What the bands mean, as the CLI's `bands`; null without a classifier.
+  static val bands_value(const std::optional<Classifier>& classifier) {
+    if (!classifier) return val::null();
+    const Classifier& c = *classifier;
+    val b = val::object();
+    b.set("low", c.band_low());
+    b.set("high", c.band_high());
+    if (c.band_rates().empty()) {
+      b.set("held_out", val::null());
+    } else {
+      val held = val::object();
+      for (int l = 0; l < 2; ++l) {
+        val per = val::object();
+        for (int k = 0; k < 3; ++k) per.set(band_name(EvidenceBand(k)), c.band_rates()[3 * l + k]);
+        held.set(l ? "fake" : "real", per);
+      }
+      b.set("held_out", held);
+    }
+    return b;
+  }
+
   void release_input() { std::vector<std::uint8_t>().swap(input_); }
+
+  // One person of a video, as the CLI's `people[]` (tools/json_output.cpp).
+  static val person_value(const PersonResult& p) {
+    val v = val::object();
+    v.set("id", p.id);
+    v.set("frames_seen", p.frames_seen);
+    v.set("frames_judged", p.frames_judged);
+    v.set("main", p.main);
+    v.set("mean_p_fake", optional_number(p.mean_p_fake));
+    val motion = val::object();
+    motion.set("ok", p.track.ok);
+    if (p.track.ok) {
+      motion.set("flatness_ratio", p.track.flatness_ratio);
+      motion.set("central_depth", p.track.central_depth);
+      motion.set("jaw_depth", p.track.jaw_depth);
+      motion.set("nonrigid_rms", p.track.nonrigid_rms);
+    } else {
+      motion.set("reason", p.track.reason);
+    }
+    v.set("head_motion", motion);
+    v.set("head_motion_p_fake", optional_number(p.track_p_fake));
+    v.set("score", optional_number(p.score));
+    v.set("basis", p.basis.empty() ? val::null() : val(p.basis));
+    v.set("band", p.band ? val(std::string(band_name(*p.band))) : val::null());
+    val worst = val::array();
+    for (int f : p.most_suspicious_frames) worst.call<void>("push", f);
+    v.set("most_suspicious_frames", worst);
+    val seen = val::array();
+    for (const auto& [frame, face] : p.appearances) {
+      val pair = val::array();
+      pair.call<void>("push", frame);
+      pair.call<void>("push", face);
+      seen.call<void>("push", pair);
+    }
+    v.set("appearances", seen);
+    return v;
+  }
 
   std::vector<std::uint8_t> input_;
   std::optional<Checker> checker_;
+  std::optional<PersonTracker> video_;
+  int video_faces_seen_ = 0;
 };
 
 std::string version() { return "posecheck 0.1.0 (landmarks: dlib-shape-predictor-v1; face3d: 1; classifier: 1)"; }
@@ -251,6 +363,8 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("inputBuffer", &Analyzer::inputBuffer)
       .function("load", &Analyzer::load)
       .function("check", &Analyzer::check)
+      .function("beginVideo", &Analyzer::beginVideo)
+      .function("endVideo", &Analyzer::endVideo)
       .function("judgeLandmarks", &Analyzer::judgeLandmarks)
       .function("profile", &Analyzer::profile);
   emscripten::function("version", &version);

@@ -2,7 +2,7 @@
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
-import { drawOverlay, faceHeadline, faceNumbers, unanalysedFacesNote, WORDING } from './overlay.js';
+import { bandMeaning, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, unanalysedFacesNote, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
@@ -80,11 +80,15 @@ function newCard(name) {
   return card;
 }
 
-function setVerdict(card, verdict, score) {
+function setVerdict(card, verdict, score, bands) {
   const el = $('.verdict', card);
   el.className = `verdict ${verdict}`;
   el.textContent = WORDING[verdict] + (score !== null && score !== undefined ? ` · P(fake) ${(score * 100).toFixed(0)}%` : '');
   card.dataset.verdict = verdict;
+  const meaning = $('.meaning', card);
+  const scored = score !== null && score !== undefined;
+  meaning.textContent = scored ? `${bandMeaning(bands, verdict)} ${NOT_PROOF}`.trim() : '';
+  meaning.hidden = !scored;
 }
 
 function showError(card, message) {
@@ -149,7 +153,7 @@ async function checkImageFile(file, card) {
   try {
     const result = await state.checker.checkImage(bitmap, options()); // the bitmap moves to the worker
     drawOverlay(canvas.getContext('2d'), result);
-    setVerdict(card, result.verdict, result.score);
+    setVerdict(card, result.verdict, result.score, result.bands);
     describeFaces(card, result);
     state.records.push({ file: file.name, type: 'image', ...result });
   } catch (e) {
@@ -209,6 +213,8 @@ async function checkVideoFile(file, card) {
   const frames = [];
   let cancelled = false;
   $('.cancel', card).onclick = () => { cancelled = true; };
+  // Frames are linked into people in the worker (core/person_tracks.h): one verdict per person.
+  const session = await state.checker.beginVideo();
   const progress = $('.video-progress', card);
   for (const [i, t] of times.entries()) {
     if (cancelled) break;
@@ -223,7 +229,7 @@ async function checkVideoFile(file, card) {
     }
     work.getContext('2d').drawImage(video, 0, 0);
     try {
-      const result = await state.checker.checkImage(work, options());
+      const result = await session.addFrame(work, i, options());
       const rot = result.faces.map((f) => f.rotation_difference_deg).filter((x) => x !== null);
       frames.push({ time: t, score: result.score, pose_difference_deg: rot.length ? Math.max(...rot) : null, result });
       drawResult(canvas, work, result);
@@ -236,12 +242,17 @@ async function checkVideoFile(file, card) {
   }
   $('.cancel', card).disabled = true;
   const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
-  const score = scored.length ? scored.reduce((a, f) => a + f.score, 0) / scored.length : null;
-  const anyFace = frames.some((f) => f.result && f.result.faces_found > 0);
-  const band = (s) => (s < frames.find((f) => f.result)?.result.band_low ? 'likely_real' :
-    s >= frames.find((f) => f.result)?.result.band_high ? 'likely_fake' : 'inconclusive');
-  const verdict = !anyFace ? 'no_face' : score === null ? (frames.some((f) => f.result?.verdict === 'not_scored') ? 'not_scored' : 'cannot_judge') : band(score);
-  setVerdict(card, verdict, score);
+  const summary = await session.finish();
+  const { score, verdict } = summary;
+  const decisive = decidingPerson(summary);
+  setVerdict(card, verdict, score, decisive?.basis === 'head_motion' ? summary.head_motion_bands : summary.bands);
+  const people = $('.people', card);
+  people.textContent = '';
+  for (const person of summary.people) {
+    const li = document.createElement('li');
+    li.textContent = personLine(person, summary.frames_analysed);
+    people.append(li);
+  }
   card.dataset.frames = String(frames.length);
   const stall = frames.find((f) => f.stalled);
   if (stall && !cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Stopped at ${stall.time.toFixed(1)} s: ${stall.error}; the verdict covers the frames before.`;
@@ -258,9 +269,9 @@ async function checkVideoFile(file, card) {
   };
   $('.score-timeline', card).onclick = seek;
   $('.pose-timeline', card).onclick = seek;
-  // The most suspicious frames as thumbnails.
+  // The deciding person's most suspicious frames as thumbnails (never a passer-by's or a non-face's).
   const box = $('.suspicious', card);
-  for (const f of [...scored].sort((a, b) => b.score - a.score).slice(0, 3)) {
+  for (const f of (decisive?.most_suspicious_frames ?? []).map((k) => frames[k]).filter((x) => x?.result)) {
     video.currentTime = f.time;
     await waitFor(video, 'seeked').catch(() => {});
     const thumb = document.createElement('canvas');
@@ -280,7 +291,7 @@ async function checkVideoFile(file, card) {
   const last = frames.filter((f) => f.result).pop();
   if (last) describeFaces(card, last.result);
   state.records.push({ file: file.name, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
-    frames_scored: scored.length, score, verdict, frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
+    frames_scored: scored.length, score, verdict, people: summary.people, frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
   URL.revokeObjectURL(url);
 }
 

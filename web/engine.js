@@ -48,6 +48,8 @@ async function loadModule(moduleUrl, wasmBinary) {
  * @param {string} [o.landmarkSha256] expected SHA-256 ('' = do not pin)
  * @param {string} o.faceModel 3D face model text (posecheck-face3d 1)
  * @param {string} [o.classifier] classifier text ('' or absent: no P(fake))
+ * @param {string} [o.trackClassifier] head-motion (track) classifier text ('' or absent: people in videos
+ *   are scored by their frames' mean P(fake) only)
  */
 export async function createEngine(o) {
   const started = performance.now();
@@ -60,7 +62,8 @@ export async function createEngine(o) {
     module.HEAPU8.set(bytes, ptr); // the one copy into the heap
   };
   put(o.landmarkModel);
-  const models = unwrap(analyzer.load(o.landmarkModel.length, o.landmarkSha256 ?? '', o.faceModel, o.classifier ?? ''));
+  const models = unwrap(analyzer.load(o.landmarkModel.length, o.landmarkSha256 ?? '', o.faceModel, o.classifier ?? '',
+    o.trackClassifier ?? ''));
   const loaded = performance.now();
   const { landmark_model_ms: landmarkModelMs, detector_and_others_ms: othersMs } = models.timings;
   delete models.timings;
@@ -90,7 +93,14 @@ export async function createEngine(o) {
     loadTimes: { moduleMs: instantiated - started, modelsMs: loaded - instantiated, landmarkModelMs, othersMs },
     version: () => module.version(),
     /** Checks RGBA pixels; returns the result object (fields as the CLI's JSON). */
-    check: withPixels((w, h, opt) => analyzer.check(w, h, opt)),
+    check: withPixels((w, h, opt) => analyzer.check(w, h, opt, -1)),
+    /** Starts a video: the frames checked with checkVideoFrame until endVideo() are linked into people. */
+    beginVideo: () => analyzer.beginVideo(),
+    /** As check(), and adds the frame (frameIndex: increasing whole numbers) to the video begun. */
+    checkVideoFrame: (rgba, width, height, frameIndex, options = {}) =>
+      withPixels((w, h, opt) => analyzer.check(w, h, opt, frameIndex))(rgba, width, height, options),
+    /** Ends the video: {frames_analysed, people, score, verdict, bands, head_motion_bands} (as the CLI's video JSON). */
+    endVideo: () => unwrap(analyzer.endVideo()),
     /** One check with per-stage times (ms), for benchmarks. */
     profile: withPixels((w, h, opt) => analyzer.profile(w, h, opt)),
     /** Pose and classifier stages on 68 given landmarks ([[x, y], ...] or 136 numbers). */

@@ -6,26 +6,26 @@
 export const COLORS = Object.freeze({
   central: '#ff8c1a', // landmarks 18-36, 49, 55 and the central-face pose
   outer: '#2ec4ff', // the other landmarks; the whole-face pose
-  box: { likely_real: '#2e9e4f', inconclusive: '#d4a106', likely_fake: '#d7263d', cannot_judge: '#8a8a8a', not_scored: '#6b7280' },
+  box: { little_evidence: '#2e9e4f', uncertain: '#d4a106', substantial_evidence: '#d7263d', cannot_judge: '#8a8a8a', not_scored: '#6b7280' },
 });
 
 /** 0-based indices of the paper's central face: points 18-36, 49, 55. */
 export const CENTRAL = new Set([...Array.from({ length: 19 }, (_, i) => 17 + i), 48, 54]);
 
-/** Projects a camera-frame point (mm) with the paper's camera (f = width, centre = middle). */
-export function project(p, width, height) {
-  return [(width * p[0]) / p[2] + width / 2, (width * p[1]) / p[2] + height / 2];
+/** Projects a camera-frame point (mm) with a face's camera ({fx, fy, cx, cy}, as the result gives it). */
+export function project(p, camera) {
+  return [(camera.fx * p[0]) / p[2] + camera.cx, (camera.fy * p[1]) / p[2] + camera.cy];
 }
 
-/** The endpoints of a pose's axes: origin and x, y, z tips, in image pixels. */
-export function poseAxes(pose, width, height, lengthMm = 60) {
+/** The endpoints of a pose's axes: origin and x, y, z tips, in image pixels (camera: the face's `camera`). */
+export function poseAxes(pose, camera, lengthMm = 60) {
   const R = pose.rotation_matrix, t = pose.translation;
   const at = (v) => [t[0] + R[0] * v[0] + R[1] * v[1] + R[2] * v[2], t[1] + R[3] * v[0] + R[4] * v[1] + R[5] * v[2],
     t[2] + R[6] * v[0] + R[7] * v[1] + R[8] * v[2]];
   // The model's z axis points to the back of the head: draw -z, the facing direction.
   return {
-    origin: project(at([0, 0, 0]), width, height),
-    tips: [[lengthMm, 0, 0], [0, lengthMm, 0], [0, 0, -lengthMm]].map((v) => project(at(v), width, height)),
+    origin: project(at([0, 0, 0]), camera),
+    tips: [[lengthMm, 0, 0], [0, lengthMm, 0], [0, 0, -lengthMm]].map((v) => project(at(v), camera)),
   };
 }
 
@@ -59,7 +59,7 @@ export function drawOverlay(ctx, result, { scale = 1, labels = true } = {}) {
     const poses = [[face.pose_whole, COLORS.outer, []], [face.pose_central, COLORS.central, [6 * px, 4 * px]]];
     for (const [pose, color, dash] of poses) {
       if (!pose.ok) continue;
-      const { origin, tips } = poseAxes(pose, result.width, result.height, 80);
+      const { origin, tips } = poseAxes(pose, face.camera, 80);
       ctx.strokeStyle = color;
       ctx.setLineDash(dash);
       tips.forEach((tip, k) => {
@@ -85,23 +85,52 @@ export function drawOverlay(ctx, result, { scale = 1, labels = true } = {}) {
   ctx.restore();
 }
 
-/** Plain-language wording of a verdict or band. */
+/**
+ * Plain-language wording of a verdict or band: a four-state scale (little
+ * evidence / uncertain / substantial evidence of a face swap / not
+ * applicable). The words describe the evidence, never the media: a band is
+ * the classifier's, not a fact about the geometry (see bandMeaning).
+ */
 export const WORDING = Object.freeze({
-  likely_real: 'Poses agree — likely real',
-  inconclusive: 'Inconclusive',
-  likely_fake: 'Poses disagree — likely fake',
-  cannot_judge: 'Cannot judge',
-  no_face: 'No face found',
+  little_evidence: 'Little evidence of a face swap',
+  uncertain: 'Uncertain',
+  substantial_evidence: 'Substantial evidence of a face swap',
+  cannot_judge: 'Not applicable: cannot judge',
+  no_face: 'Not applicable: no face found',
   not_scored: 'Not scored (no classifier loaded)',
 });
 
+/** Said with every scored verdict: what a clean result does not mean. */
+export const NOT_PROOF = 'A result with little evidence is not proof that the picture is real: ' +
+  'this check sees one trace of early face swaps only.';
+
+const percent = (x) => `${Math.round(x * 100)}%`;
+
+/**
+ * What a band means, as measured on people the model never saw (the result's
+ * `bands.held_out`), e.g. "On people the model never saw, 25% of face swaps and
+ * 9% of real faces got this result." '' when the model carries no figures.
+ */
+export function bandMeaning(bands, band) {
+  const held = bands?.held_out;
+  if (!held || !(band in held.fake)) return '';
+  return `On people the model never saw, ${percent(held.fake[band])} of face swaps and ` +
+    `${percent(held.real[band])} of real faces got this result.`;
+}
+
 const fixed = (x, digits) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 
-/** One face's verdict line, e.g. "Face 1: Poses agree — likely real (P(fake) 8%)". */
+/**
+ * One face's verdict line, e.g. "Face 1: Little evidence of a face swap
+ * (P(fake) 8%) · the two head poses differ by 1.1°". The geometry is stated
+ * as measured, apart from the classifier's band.
+ */
 export function faceHeadline(face, index) {
   return `Face ${index + 1}: ${WORDING[faceBand(face)]}` +
     (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
-    (face.status !== 'ok' ? ` — ${face.reason}` : '');
+    (face.status !== 'ok' ? ` — ${face.reason}` : '') +
+    (face.rotation_difference_deg !== null && face.status === 'ok'
+      ? ` · the two head poses differ by ${face.rotation_difference_deg.toFixed(1)}°` : '');
 }
 
 /** The numbers behind a face's verdict, as a sentence; '' when it has no features. */
@@ -111,6 +140,29 @@ export function faceNumbers(face) {
   return `Angle between the two head poses: ${fixed(face.rotation_difference_deg, 2)}°. ` +
     `Translation difference: ${fixed(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fixed(face.cosine_distance, 5)}. ` +
     `Reprojection error: whole face ${fixed(face.pose_whole.rms_px, 2)} px, central face ${fixed(face.pose_central.rms_px, 2)} px.`;
+}
+
+/** The main person of a video summary whose score decides the verdict (highest score), or null. */
+export function decidingPerson(summary) {
+  const main = (summary?.people ?? []).filter((p) => p.main && p.score !== null);
+  return main.reduce((a, p) => (a === null || p.score > a.score ? p : a), null);
+}
+
+/**
+ * One person of a video, e.g. "Person 1 · in 38 of 40 frames: Little evidence
+ * of a face swap (P(fake) 12%, from head motion) · frames' mean P(fake) 20% ·
+ * the central face turned in depth 1.9x as much as the jaw line".
+ */
+export function personLine(p, framesAnalysed) {
+  const head = `Person ${p.id} · in ${p.frames_seen} of ${framesAnalysed} frames${p.main ? '' : ' (briefly: does not decide the verdict)'}`;
+  const verdict = p.band ? WORDING[p.band] : WORDING.cannot_judge;
+  const basis = p.basis === 'head_motion' ? ', from head motion' : p.basis === 'frames' ? ', mean over frames' : '';
+  const score = p.score !== null ? ` (P(fake) ${percent(p.score)}${basis})` : '';
+  const frames = p.basis === 'head_motion' && p.mean_p_fake !== null ? ` · frames' mean P(fake) ${percent(p.mean_p_fake)}` : '';
+  const motion = p.head_motion.ok
+    ? ` · the central face turned in depth ${p.head_motion.flatness_ratio.toFixed(1)}× as much as the jaw line`
+    : ` · head motion not judged: ${p.head_motion.reason}`;
+  return `${head}: ${verdict}${score}${frames}${motion}`;
 }
 
 /** The note for faces found beyond maxFaces (not analysed), or null. */

@@ -23,6 +23,8 @@ export interface ModelOptions {
   faceModel?: string;
   /** URL or text of a classifier (posecheck-classifier 1); '' for none. */
   classifier?: string;
+  /** Head-motion (track) classifier for people in videos (URL or text; empty: frames only). */
+  trackClassifier?: string;
   workerUrl?: string;
 }
 
@@ -41,11 +43,23 @@ export interface Pose {
   converged?: boolean;
 }
 
-export type Band = 'likely_real' | 'inconclusive' | 'likely_fake';
+/** The classifier's evidence of a face swap, from P(fake) and the model's band thresholds. */
+export type Band = 'little_evidence' | 'uncertain' | 'substantial_evidence';
+
+/** Pinhole intrinsics in pixels: the camera a face's poses were solved with (draw them with it). */
+export interface CameraIntrinsics { fx: number; fy: number; cx: number; cy: number }
+
+/** What the bands mean: thresholds on P(fake), and the held-out shares measured on people the model never saw. */
+export interface Bands {
+  low: number;
+  high: number;
+  held_out: { real: Record<Band, number>; fake: Record<Band, number> } | null;
+}
 
 export interface FaceResult {
   box: { left: number; top: number; right: number; bottom: number };
   detection_confidence: number;
+  camera: CameraIntrinsics;
   landmarks: [number, number][];
   pose_whole: Pose;
   pose_central: Pose;
@@ -61,13 +75,54 @@ export interface FaceResult {
 export interface ImageResult {
   width: number;
   height: number;
+  /** Model hashes and the camera model used ('face': centred on each face; 'paper': the paper's). */
+  models: { camera: 'face' | 'paper'; landmarks: string; face3d: string; classifier: string | null };
   faces_found: number;
+  /** Largest face first. */
   faces: FaceResult[];
   score: number | null;
   verdict: 'no_face' | 'not_scored' | 'cannot_judge' | Band;
-  band_low?: number;
-  band_high?: number;
+  bands: Bands | null;
   timestamp_ms?: number;
+}
+
+/** One person of a video: their faces linked across frames (core/person_tracks.h). */
+export interface PersonResult {
+  id: number;
+  frames_seen: number;
+  frames_judged: number;
+  /** Seen in at least a quarter of the analysed frames: only main people decide the verdict. */
+  main: boolean;
+  mean_p_fake: number | null;
+  /** Does the central face move in depth with the jaw line, or flat like a pasted picture? */
+  head_motion:
+    | { ok: true; flatness_ratio: number; central_depth: number; jaw_depth: number; nonrigid_rms: number }
+    | { ok: false; reason: string };
+  head_motion_p_fake: number | null;
+  /** head_motion_p_fake when there is one, else mean_p_fake. */
+  score: number | null;
+  basis: 'head_motion' | 'frames' | null;
+  band: Band | null;
+  most_suspicious_frames: number[];
+  /** [frame index, face index in that frame's result] */
+  appearances: [number, number][];
+}
+
+/** A video's people and verdict (fields as the CLI's video JSON). */
+export interface VideoSummary {
+  frames_analysed: number;
+  people: PersonResult[];
+  /** The highest score among main people. */
+  score: number | null;
+  verdict: 'no_face' | 'not_scored' | 'cannot_judge' | Band;
+  bands: Bands | null;
+  head_motion_bands: Bands | null;
+}
+
+export interface VideoSession {
+  /** Checks a frame (as checkImage) and adds it to the video; frame indices must increase. */
+  addFrame(source: ImageSource, frameIndex: number, options?: CheckOptions): Promise<ImageResult>;
+  finish(): Promise<VideoSummary>;
 }
 
 export declare class PoseCheckError extends Error {
@@ -86,6 +141,8 @@ export declare class PoseChecker {
   checkImage(source: ImageSource, options?: CheckOptions): Promise<ImageResult>;
   /** Resolves null when the previous frame is still in flight (dropped). */
   checkVideoFrame(source: ImageSource, timestampMs: number, options?: CheckOptions): Promise<ImageResult | null>;
+  /** Starts a recorded video whose frames are linked into people; one at a time per checker. */
+  beginVideo(): Promise<VideoSession>;
   close(): void;
 }
 

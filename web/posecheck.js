@@ -31,6 +31,7 @@ export const DEFAULT_MODELS = Object.freeze({
   landmarkSha256: '5f6977bb70e65606436938cb17d9d43f26246b36381852c68c7bb09bdf828048',
   faceModel: here('./dist/models/face3d.txt'),
   classifier: here('./dist/models/classifier.txt'),
+  trackClassifier: here('./dist/models/track_classifier.txt'),
 });
 
 export class PoseChecker {
@@ -99,6 +100,30 @@ export class PoseChecker {
     } finally {
       this.#frameInFlight = false;
     }
+  }
+
+  /**
+   * Starts checking a recorded video: frames given to the returned session
+   * are linked into people (one verdict per person; core/person_tracks.h).
+   * One video at a time per checker; beginning another discards the first.
+   *   const video = await checker.beginVideo();
+   *   for (...) await video.addFrame(videoElement, frameIndex);
+   *   const { people, verdict, score } = await video.finish();
+   */
+  async beginVideo() {
+    await this.#call({ type: 'beginVideo' });
+    return {
+      /** Checks a frame (as checkImage) and adds it; frame indices must increase. */
+      addFrame: async (source, frameIndex, options = {}) => {
+        if (!Number.isInteger(frameIndex) || frameIndex < 0) {
+          throw new PoseCheckError('invalid_argument', 'frameIndex must be a whole number >= 0');
+        }
+        const message = await this.#pixelsMessage(source);
+        return this.#call({ type: 'check', options, frameIndex, ...message.data }, message.transfer);
+      },
+      /** The people of the video and its verdict (fields as the CLI's video JSON). */
+      finish: () => this.#call({ type: 'endVideo' }),
+    };
   }
 
   /** Stops the worker; pending calls are rejected. */

@@ -34,22 +34,34 @@ function pixelsOf(msg) {
 
 const handlers = {
   async init({ options }) {
-    const [wasmBinary, landmarkModel, faceModel, classifier] = await Promise.all([
+    const [wasmBinary, landmarkModel, faceModel, classifier, trackClassifier] = await Promise.all([
       bytesOf(options.wasmUrl, 'WebAssembly module'),
       bytesOf(options.landmarkModel, 'landmark model'),
       textOf(options.faceModel, '3D face model'),
       // No classifier file (404) means faces get poses but no P(fake).
       textOf(options.classifier, 'classifier', { optional: true }),
+      textOf(options.trackClassifier, 'head-motion classifier', { optional: true }),
     ]);
     engine = await createEngine({
       moduleUrl: options.moduleUrl, wasmBinary, landmarkModel, landmarkSha256: options.landmarkSha256, faceModel, classifier,
+      trackClassifier,
     });
     return { models: engine.models, version: engine.version(), loadTimes: engine.loadTimes };
   },
   check(msg) {
     if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
     const { rgba, width, height } = pixelsOf(msg);
+    if (msg.frameIndex !== undefined) return engine.checkVideoFrame(rgba, width, height, msg.frameIndex, msg.options);
     return engine.check(rgba, width, height, msg.options);
+  },
+  beginVideo() {
+    if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
+    engine.beginVideo();
+    return null;
+  },
+  endVideo() {
+    if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
+    return engine.endVideo();
   },
 };
 

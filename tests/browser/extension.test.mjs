@@ -22,7 +22,7 @@ const haveDist = existsSync(join(root, 'web/dist/posecheck.wasm')) && existsSync
 const skip = !existsSync(CHROMIUM) ? `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)` :
   !haveDist ? 'needs web/dist (npm run build)' : false;
 
-const BANDS = ['likely_real', 'inconclusive', 'likely_fake', 'not_scored', 'cannot_judge'];
+const BANDS = ['little_evidence', 'uncertain', 'substantial_evidence', 'not_scored', 'cannot_judge'];
 
 /** A static file server that records what it is asked for. */
 function serve(files, headers = {}) {

@@ -56,8 +56,14 @@ describe('checker page', { skip }, () => {
     await settled('face.jpg');
     const c = card('face.jpg');
     const verdict = await c.getAttribute('data-verdict');
-    assert.ok(['likely_real', 'inconclusive', 'likely_fake', 'not_scored', 'cannot_judge'].includes(verdict), verdict);
-    assert.match(await c.locator('.faces').textContent(), /Face 1:/);
+    // The shipped classifier scores it: one of the three evidence bands, never "not scored".
+    assert.ok(['little_evidence', 'uncertain', 'substantial_evidence'].includes(verdict), verdict);
+    assert.match(await c.locator('.verdict').textContent(), /^(Little evidence of a face swap|Uncertain|Substantial evidence of a face swap) · P\(fake\) \d+%$/);
+    // What the band means, as measured on people the model never saw, and that a clean result is no proof.
+    assert.match(await c.locator('.meaning').textContent(),
+      /^On people the model never saw, \d+% of face swaps and \d+% of real faces got this result\. A result with little evidence is not proof/);
+    // The geometry is stated as measured, apart from the band.
+    assert.match(await c.locator('.faces').textContent(), /Face 1: .* · the two head poses differ by \d+\.\d°/);
     // The overlay drew in the landmark colours: count orange and blue pixels.
     const coloured = await c.locator('canvas.view').evaluate(landmarkColours);
     assert.equal(coloured.w, 960);
@@ -69,7 +75,8 @@ describe('checker page', { skip }, () => {
     await dropFiles(['noface.png']);
     await settled('noface.png');
     assert.equal(await card('noface.png').getAttribute('data-verdict'), 'no_face');
-    assert.match(await card('noface.png').locator('.verdict').textContent(), /No face found/);
+    assert.equal(await card('noface.png').locator('.verdict').textContent(), 'Not applicable: no face found');
+    assert.equal(await card('noface.png').locator('.meaning').isHidden(), true);
   });
 
   test('corrupt files get an error card while the other files still finish', async () => {
@@ -97,6 +104,11 @@ describe('checker page', { skip }, () => {
       return n;
     });
     assert.ok(drawn > 0, 'score timeline is blank');
+    // One verdict per person: the clip shows one person, seen in every analysed frame.
+    const people = await c.locator('.people li').allTextContents();
+    const frames = Number(await c.getAttribute('data-frames'));
+    assert.equal(people.length, 1, people.join(' | '));
+    assert.match(people[0], new RegExp(`^Person 1 · in ${frames} of ${frames} frames: `));
     await c.screenshot({ path: join(artifactDir, 'page-video.png') });
   });
 

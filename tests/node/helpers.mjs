@@ -20,8 +20,9 @@ export function landmarkModel() {
 }
 
 export const faceModelText = () => readFileSync(join(root, 'models/face3d.txt'), 'utf8');
-export const classifierText = () =>
-  existsSync(join(root, 'models/classifier.txt')) ? readFileSync(join(root, 'models/classifier.txt'), 'utf8') : '';
+// The shipped classifiers: required (a missing one fails the tests that use them).
+export const classifierText = () => readFileSync(join(root, 'models/classifier.txt'), 'utf8');
+export const trackClassifierText = () => readFileSync(join(root, 'models/track_classifier.txt'), 'utf8');
 
 export function engine(extra = {}) {
   return createEngine({
@@ -31,6 +32,7 @@ export function engine(extra = {}) {
     landmarkSha256: 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f',
     faceModel: faceModelText(),
     classifier: classifierText(),
+    trackClassifier: trackClassifierText(),
     ...extra,
   });
 }

@@ -24,7 +24,7 @@ describe('overlay', () => {
     r.faces.forEach((face, i) => {
       const b = face.box;
       for (const pose of [face.pose_whole, face.pose_central]) {
-        const [x, y] = poseAxes(pose, r.width, r.height).origin;
+        const [x, y] = poseAxes(pose, face.camera).origin;
         assert.ok(x > b.left && x < b.right && y > b.top && y < b.bottom, `face ${i}: pose origin (${x}, ${y}) outside ${JSON.stringify(b)}`);
       }
       assert.match(faceHeadline(face, i), new RegExp(`^Face ${i + 1}: `));

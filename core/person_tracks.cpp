@@ -1,0 +1,105 @@
+#include "person_tracks.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "errors.h"
+
+namespace posecheck {
+
+double box_overlap(const Box& a, const Box& b) {
+  const double iw = std::min(a.right, b.right) - std::max(a.left, b.left);
+  const double ih = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
+  if (iw <= 0 || ih <= 0) return 0;
+  const double inter = iw * ih;
+  const double uni = a.width() * a.height() + b.width() * b.height() - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
+void PersonTracker::add(int frame_index, const ImageResult& frame) {
+  if (frame_index <= last_frame_index_) throw Error(ErrorCode::kInvalidArgument, "video frames must be added in order");
+  last_frame_index_ = frame_index;
+  const int now = frames_++;
+  // Candidate (overlap, track, face) pairs, best first; each track and face used once.
+  std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
+  for (std::size_t t = 0; t < tracks_.size(); ++t) {
+    if (now - tracks_[t].last_seen > kTrackMaxGap) continue;
+    for (std::size_t f = 0; f < frame.faces.size(); ++f) {
+      const double o = box_overlap(tracks_[t].faces.back().box, frame.faces[f].box);
+      if (o >= kTrackMinOverlap) pairs.emplace_back(o, t, f);
+    }
+  }
+  std::stable_sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+  std::vector<bool> track_used(tracks_.size(), false), face_used(frame.faces.size(), false);
+  auto face_of = [&](std::size_t f) {
+    const FaceResult& r = frame.faces[f];
+    return Face{frame_index, int(f), r.box, r.landmarks, r.status == FaceStatus::kOk, r.p_fake};
+  };
+  for (const auto& [o, t, f] : pairs) {
+    if (track_used[t] || face_used[f]) continue;
+    track_used[t] = face_used[f] = true;
+    tracks_[t].faces.push_back(face_of(f));
+    tracks_[t].last_seen = now;
+  }
+  for (std::size_t f = 0; f < frame.faces.size(); ++f) {
+    if (face_used[f]) continue;
+    Track t;
+    t.faces.push_back(face_of(f));
+    t.last_seen = now;
+    tracks_.push_back(std::move(t));
+  }
+}
+
+std::string video_verdict(const VideoPeople& v, int faces_seen, const Checker& checker) {
+  if (faces_seen == 0) return "no_face";
+  if (!checker.classifier()) return "not_scored";
+  const PersonResult* top = nullptr;
+  for (const auto& p : v.people)
+    if (p.main && p.score && (!top || *p.score > *top->score)) top = &p;
+  return top ? band_name(*top->band) : "cannot_judge";
+}
+
+VideoPeople PersonTracker::summarise(const Checker& checker) const {
+  VideoPeople v;
+  v.frames_analysed = frames_;
+  const auto& frame_classifier = checker.classifier();
+  const auto& track_classifier = checker.track_classifier();
+  for (std::size_t t = 0; t < tracks_.size(); ++t) {
+    const Track& track = tracks_[t];
+    PersonResult p;
+    p.id = int(t) + 1;
+    p.frames_seen = int(track.faces.size());
+    p.main = frames_ > 0 && p.frames_seen >= kMainPersonShare * frames_;
+    std::vector<Landmarks> judged;
+    std::vector<std::pair<double, int>> by_p;
+    double sum = 0;
+    for (const Face& f : track.faces) {
+      p.appearances.emplace_back(f.frame, f.index);
+      if (!f.judged) continue;
+      ++p.frames_judged;
+      judged.push_back(f.landmarks);
+      if (!f.p_fake) continue;
+      sum += *f.p_fake;
+      by_p.emplace_back(*f.p_fake, f.frame);
+    }
+    if (!by_p.empty()) p.mean_p_fake = sum / double(by_p.size());
+    std::stable_sort(by_p.begin(), by_p.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; k < by_p.size() && k < 3; ++k) p.most_suspicious_frames.push_back(by_p[k].second);
+    p.track = track_evidence(judged);
+    if (p.track.ok && track_classifier) p.track_p_fake = track_classifier->probability_fake(track_features(p.track));
+    if (p.track_p_fake) {
+      p.score = p.track_p_fake;
+      p.basis = "head_motion";
+      p.band = track_classifier->band(*p.score);
+    } else if (p.mean_p_fake && frame_classifier) {
+      p.score = p.mean_p_fake;
+      p.basis = "frames";
+      p.band = frame_classifier->band(*p.score);
+    }
+    if (p.main && p.score) v.score = std::max(v.score.value_or(0.0), *p.score);
+    v.people.push_back(std::move(p));
+  }
+  return v;
+}
+
+}  // namespace posecheck

@@ -1,0 +1,94 @@
+// People in a video: faces linked across analysed frames into one track per
+// person, and one verdict per person (issue 12: "one verdict per person";
+// issue 18: a person's own head motion over the video).
+//
+// Linking: the faces of each frame are matched to the open tracks greedily,
+// highest box overlap (intersection over union) first; a face joins a track
+// when the overlap with the track's last box is >= kTrackMinOverlap and the
+// track was seen within the last kTrackMaxGap analysed frames; otherwise it
+// starts a new track. Faces that were not judged (cannot_judge) still link,
+// so a person's track is not split by one bad frame.
+//
+// A person's score: the track classifier's P(fake) from the head motion of
+// the judged frames (track_evidence.h) when a track classifier is loaded and
+// the track can be judged (>= kMinTrackFrames judged frames); otherwise the
+// mean P(fake) of the judged frames (the paper's video score). `basis` says
+// which. Main people: seen in at least kMainPersonShare of the analysed
+// frames. The video's score is the highest score among main people that
+// have one (a video is a face swap if any main person is swapped); people
+// seen briefly never decide it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker.h"
+#include "track_evidence.h"
+
+namespace posecheck {
+
+constexpr double kTrackMinOverlap = 0.3;
+constexpr int kTrackMaxGap = 5;
+constexpr double kMainPersonShare = 0.25;
+
+struct PersonResult {
+  int id = 0;                // 1-based, in order of first appearance
+  int frames_seen = 0;       // analysed frames in which this person's face was found
+  int frames_judged = 0;     // of those, frames whose face could be judged (status ok)
+  bool main = false;         // seen in >= kMainPersonShare of the analysed frames
+  std::optional<double> mean_p_fake;   // mean frame P(fake) over judged frames
+  TrackEvidence track;                 // head motion over the judged frames
+  std::optional<double> track_p_fake;  // the track classifier's P(fake)
+  std::optional<double> score;         // track_p_fake if present, else mean_p_fake
+  std::string basis;                   // "head_motion", "frames" or "" (no score)
+  std::optional<EvidenceBand> band;    // the band of `score` under the classifier that gave it
+  // Up to 3 analysed-frame indices with the highest frame P(fake), highest first.
+  std::vector<int> most_suspicious_frames;
+  // Per analysed frame in which the person was seen: (frame index, face index).
+  std::vector<std::pair<int, int>> appearances;
+};
+
+struct VideoPeople {
+  int frames_analysed = 0;
+  std::vector<PersonResult> people;  // in order of first appearance
+  std::optional<double> score;       // highest score among main people
+};
+
+// Represents: the people of one video as its frames are added. Not
+// thread-safe. Frames must be added in time order.
+class PersonTracker {
+ public:
+  // Requires: frame indices increasing (else throws Error kInvalidArgument).
+  void add(int frame_index, const ImageResult& frame);
+
+  // Scores with the checker's frame classifier and track classifier (either
+  // may be absent: then the corresponding scores stay empty).
+  VideoPeople summarise(const Checker& checker) const;
+
+ private:
+  struct Face {
+    int frame = 0, index = 0;
+    Box box;
+    Landmarks landmarks;
+    bool judged = false;  // status ok: its landmarks fit a head
+    std::optional<double> p_fake;
+  };
+  struct Track {
+    std::vector<Face> faces;
+    int last_seen = 0;  // position in the sequence of analysed frames
+  };
+  std::vector<Track> tracks_;
+  int frames_ = 0;
+  int last_frame_index_ = -1;
+};
+
+// The video's verdict word: "no_face" (no face in any analysed frame),
+// "not_scored" (no classifier loaded), "cannot_judge" (no main person has a
+// score), else the band of the main person with the highest score.
+std::string video_verdict(const VideoPeople& people, int faces_seen, const Checker& checker);
+
+// Intersection over union of two boxes (0 when either is empty).
+double box_overlap(const Box& a, const Box& b);
+
+}  // namespace posecheck

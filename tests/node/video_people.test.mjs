@@ -1,0 +1,88 @@
+// People in a video (core/person_tracks.h) through the native CLI and the
+// WebAssembly engine: a three-person WebM (face-api's sample3.jpg, panned)
+// gives three tracks, each person's mean is the mean of their frames, the
+// video's score is the highest main person's score, and misuse of the video
+// calls is a clear error.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { cli, decodeNative, demoDir, engine, root } from './helpers.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'posecheck-people-'));
+const clip = join(dir, 'three.webm');
+let e;
+let native;
+
+before(async () => {
+  // 12 frames at 6 frames/s; the crop window pans so the faces move.
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-loop', '1', '-framerate', '6', '-t', '2', '-i', join(demoDir, 'sample3.jpg'),
+    '-vf', "scale=960:-2,crop=880:600:x='20*t':y='8*t'", '-c:v', 'libvpx', '-b:v', '2M', '-pix_fmt', 'yuv420p', clip]);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', clip, join(dir, 'f%02d.png')]);
+  native = JSON.parse(execFileSync(cli, ['check', '--model-dir', join(root, 'models'), clip], { encoding: 'utf8' }));
+  e = await engine();
+});
+
+function checkSummary(summary, frameResults, what) {
+  assert.equal(summary.people.length, 3, `${what}: three people`);
+  for (const p of summary.people) {
+    assert.equal(p.main, true, `${what}: person ${p.id} is a main person`);
+    assert.equal(p.frames_seen, summary.frames_analysed ?? frameResults.length, `${what}: person ${p.id} seen in every frame`);
+    // Each person's mean is the mean of their own faces' P(fake), frame by frame.
+    const ps = p.appearances.map(([frame, face]) => frameResults[frame].faces[face].p_fake).filter((x) => x !== null);
+    assert.ok(ps.length > 0, `${what}: person ${p.id} has scored frames`);
+    const mean = ps.reduce((a, b) => a + b, 0) / ps.length;
+    assert.ok(Math.abs(p.mean_p_fake - mean) < 1e-9, `${what}: person ${p.id} mean ${p.mean_p_fake} vs ${mean}`);
+    assert.ok(p.score !== null && ['head_motion', 'frames'].includes(p.basis), `${what}: person ${p.id} scored`);
+    if (p.head_motion.ok) assert.equal(p.basis, 'head_motion');
+    assert.ok(p.most_suspicious_frames.length >= 1 && p.most_suspicious_frames.length <= 3);
+  }
+  // Every face of every frame belongs to exactly one person.
+  const owned = summary.people.flatMap((p) => p.appearances.map(([f, k]) => `${f}:${k}`));
+  assert.equal(new Set(owned).size, owned.length, `${what}: no face in two people`);
+  assert.equal(owned.length, frameResults.reduce((a, r) => a + r.faces.length, 0), `${what}: every face in a person`);
+  const top = Math.max(...summary.people.map((p) => p.score));
+  assert.equal(summary.score, top, `${what}: the video's score is the highest person score`);
+  const decider = summary.people.find((p) => p.score === top);
+  assert.equal(summary.verdict, decider.band, `${what}: the verdict is the deciding person's band`);
+}
+
+describe('people in a video', () => {
+  test('the native CLI gives three people and the verdict from them', () => {
+    assert.equal(native.frames_analysed, 12);
+    checkSummary(native, native.frames, 'CLI');
+    assert.ok(native.head_motion_bands && native.head_motion_bands.held_out, 'the head-motion classifier ships with its held-out band shares');
+  });
+
+  test('the WebAssembly engine links the same frames into the same people', () => {
+    const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
+    assert.equal(files.length, 12);
+    e.beginVideo();
+    const results = files.map((f, i) => {
+      const { rgba, width, height } = decodeNative(join(dir, f));
+      return e.checkVideoFrame(rgba, width, height, i);
+    });
+    const summary = e.endVideo();
+    assert.equal(summary.frames_analysed, 12);
+    checkSummary(summary, results, 'WebAssembly');
+    // Same tracks as the CLI (the frames are decoded by another path, so scores may differ a little).
+    assert.deepEqual(summary.people.map((p) => p.frames_seen), native.people.map((p) => p.frames_seen));
+  });
+
+  test('video calls used out of order are clear errors, and the engine still works', () => {
+    const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+    assert.throws(() => e.endVideo(), (err) => err.code === 'invalid_argument' && /no video was begun/.test(err.message));
+    assert.throws(() => e.checkVideoFrame(rgba, width, height, 0), /no video was begun/);
+    e.beginVideo();
+    e.checkVideoFrame(rgba, width, height, 3);
+    assert.throws(() => e.checkVideoFrame(rgba, width, height, 3), /in order/);
+    const one = e.endVideo();
+    assert.equal(one.people.length, 1);
+    assert.equal(one.people[0].head_motion.ok, false);
+    assert.match(one.people[0].head_motion.reason, /track too short \(1 frames, need 4\)/);
+    assert.equal(one.people[0].basis, 'frames');
+    assert.equal(e.check(rgba, width, height).faces.length, 1);
+  });
+});

@@ -1,0 +1,191 @@
+// Trustworthy verdicts (issue 12), on real frames with the shipped models:
+//  1. Non-faces never decide: false detections harvested from DeepfakeTIMIT
+//     frames whose face has been painted over (the detector run with a
+//     lowered threshold, so it finds what it would find on clothes, hair and
+//     backgrounds) all come out cannot_judge, never with a P(fake); the real
+//     faces of the same frames are judged.
+//  2. The same face gets the same answer: padding and letterboxing a frame
+//     move P(fake) by a median of at most 0.03 (issue 12's goal; measured
+//     0.000 with the face camera and the refined landmark box). Rescaling
+//     does not meet that goal yet (measured 0.069 at 0.75x: resampled pixels
+//     give other landmarks); it is held to 0.10 here so it cannot get worse
+//     unnoticed. The full benchmark is scripts/score-stability.mjs.
+// Needs ../shared/data/dftimit and dlib's model; skips with a message otherwise.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <dlib/image_transforms.h>
+
+#include "checker.h"
+#include "cli_common.h"
+#include "decode_image.h"
+#include "test_support.h"
+
+using namespace posecheck;
+
+namespace {
+
+const char* kDlibModel = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+
+struct Frame {
+  std::string path;
+  cli::DecodedImage image;
+};
+
+class Trust : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string manifest = posecheck_test::shared_data_path("data/dftimit/manifest.csv");
+    if (manifest.empty() || !posecheck_test::path_exists(kDlibModel)) return;
+    cli::ModelOptions m;
+    m.model_dir = posecheck_test::source_path("models");
+    m.landmark_model = kDlibModel;
+    checker_ = new Checker(cli::load_checker(m));
+    // Every 12th frame of the manifest (both splits, both classes): 306 frames.
+    std::istringstream in(posecheck_test::read_file(manifest));
+    std::string line;
+    std::getline(in, line);
+    const std::string root = manifest.substr(0, manifest.find_last_of('/'));
+    for (int i = 0; std::getline(in, line); ++i) {
+      if (i % 12) continue;
+      Frame f;
+      f.path = root + "/" + line.substr(0, line.find(','));
+      f.image = cli::decode_image(posecheck_test::read_bytes(f.path));
+      frames_->push_back(std::move(f));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete checker_;
+    checker_ = nullptr;
+  }
+  void SetUp() override {
+    if (!checker_) GTEST_SKIP() << "needs ../shared/data/dftimit (POSECHECK_SHARED) and " << kDlibModel;
+  }
+  static Checker* checker_;
+  static std::vector<Frame>* frames_;
+};
+Checker* Trust::checker_ = nullptr;
+std::vector<Frame>* Trust::frames_ = new std::vector<Frame>;
+
+// A copy of `src` placed at (ox, oy) on a black canvas of w x h.
+cli::DecodedImage place(const cli::DecodedImage& src, int w, int h, int ox, int oy) {
+  cli::DecodedImage out;
+  out.width = w;
+  out.height = h;
+  out.rgba.assign(std::size_t(w) * h * 4, 0);
+  for (std::size_t i = 3; i < out.rgba.size(); i += 4) out.rgba[i] = 255;
+  for (int y = 0; y < src.height; ++y) {
+    const int ty = y + oy;
+    if (ty < 0 || ty >= h) continue;
+    for (int x = 0; x < src.width; ++x) {
+      const int tx = x + ox;
+      if (tx < 0 || tx >= w) continue;
+      std::copy_n(&src.rgba[(std::size_t(y) * src.width + x) * 4], 4, &out.rgba[(std::size_t(ty) * w + tx) * 4]);
+    }
+  }
+  return out;
+}
+
+// Bilinear rescale (dlib's resize_image).
+cli::DecodedImage rescale(const cli::DecodedImage& src, double s) {
+  dlib::array2d<dlib::rgb_pixel> a(src.height, src.width), b(long(std::lround(src.height * s)), long(std::lround(src.width * s)));
+  for (int y = 0; y < src.height; ++y)
+    for (int x = 0; x < src.width; ++x) {
+      const auto* p = &src.rgba[(std::size_t(y) * src.width + x) * 4];
+      a[y][x] = dlib::rgb_pixel(p[0], p[1], p[2]);
+    }
+  dlib::resize_image(a, b);
+  cli::DecodedImage out;
+  out.width = int(b.nc());
+  out.height = int(b.nr());
+  out.rgba.resize(std::size_t(out.width) * out.height * 4);
+  for (int y = 0; y < out.height; ++y)
+    for (int x = 0; x < out.width; ++x) {
+      auto* q = &out.rgba[(std::size_t(y) * out.width + x) * 4];
+      q[0] = b[y][x].red;
+      q[1] = b[y][x].green;
+      q[2] = b[y][x].blue;
+      q[3] = 255;
+    }
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? NAN : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+}  // namespace
+
+TEST_F(Trust, HarvestedFalseDetectionsAreNeverScored) {
+  CheckerOptions harvest;
+  harvest.detection.threshold_adjust = -1.0;  // find what the detector nearly takes for a face
+  int harvested = 0, real_judged = 0;
+  for (const Frame& f : *frames_) {
+    const ImageResult real = checker_->check(f.image.view());
+    ASSERT_FALSE(real.faces.empty()) << f.path;
+    real_judged += real.faces[0].status == FaceStatus::kOk && real.faces[0].p_fake.has_value();
+    // Paint the face (and hair, ears) over with grey: what is left has no face.
+    const Box& b = real.faces[0].box;
+    cli::DecodedImage masked = f.image;
+    const int x0 = std::max(0, int(b.left - 0.4 * b.width())), x1 = std::min(masked.width, int(b.right + 0.4 * b.width()));
+    const int y0 = std::max(0, int(b.top - 0.6 * b.height())), y1 = std::min(masked.height, int(b.bottom + 0.4 * b.height()));
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) std::fill_n(&masked.rgba[(std::size_t(y) * masked.width + x) * 4], 3, 128);
+    const ImageResult r = checker_->check(masked.view(), harvest);
+    for (const auto& face : r.faces) {
+      ++harvested;
+      EXPECT_EQ(face.status, FaceStatus::kCannotJudge) << f.path << ": a non-face was judged";
+      EXPECT_FALSE(face.p_fake.has_value()) << f.path << ": a non-face got a P(fake)";
+      EXPECT_NE(face.reason.find("not clearly a face"), std::string::npos) << face.reason;
+    }
+    EXPECT_FALSE(r.score.has_value()) << f.path << ": a non-face decided the image score";
+  }
+  std::printf("[ harvest  ] %zu frames: %d false detections, none scored; real faces judged %d\n", frames_->size(), harvested,
+              real_judged);
+  EXPECT_GE(harvested, 3) << "the harvest found too few false detections to test anything";
+  EXPECT_EQ(real_judged, int(frames_->size())) << "the gate must not reject DeepfakeTIMIT's real faces";
+}
+
+TEST_F(Trust, FramingAndScaleKeepTheScore) {
+  struct Change { const char* what; double goal; };
+  // Goal 0.03 where met; the rescale bound is a regression guard, not the goal (see the header).
+  const Change changes[] = {{"pad one side 50%", 0.03}, {"pad all round 25%", 0.03}, {"letterbox 16:9", 0.03}, {"rescale 0.75x", 0.10}};
+  for (int c = 0; c < 4; ++c) {
+    std::vector<double> deltas;
+    int lost = 0;
+    for (std::size_t i = 0; i < frames_->size(); i += 3) {
+      const auto& img = (*frames_)[i].image;
+      const ImageResult base = checker_->check(img.view());
+      if (base.faces.empty() || !base.faces[0].p_fake) continue;
+      cli::DecodedImage moved;
+      double s = 1, ox = 0, oy = 0;
+      switch (c) {
+        case 0: moved = place(img, img.width * 3 / 2, img.height, 0, 0); break;
+        case 1: ox = img.width / 4; oy = img.height / 4; moved = place(img, img.width * 3 / 2, img.height * 3 / 2, int(ox), int(oy)); break;
+        case 2: ox = (img.height * 16 / 9 - img.width) / 2; moved = place(img, img.height * 16 / 9, img.height, int(ox), 0); break;
+        default: s = 0.75; moved = rescale(img, s); break;
+      }
+      const ImageResult r = checker_->check(moved.view());
+      const Box& b = base.faces[0].box;
+      const FaceResult* match = nullptr;
+      for (const auto& f : r.faces) {
+        const double dx = (f.box.left + f.box.right) / 2 - (s * (b.left + b.right) / 2 + ox);
+        const double dy = (f.box.top + f.box.bottom) / 2 - (s * (b.top + b.bottom) / 2 + oy);
+        if (std::hypot(dx, dy) < 0.3 * s * b.width()) match = &f;
+      }
+      if (!match || !match->p_fake) {
+        ++lost;
+        continue;
+      }
+      deltas.push_back(std::abs(*match->p_fake - *base.faces[0].p_fake));
+    }
+    const double med = median(deltas);
+    std::printf("[ framing  ] %s: %zu faces, median |dP(fake)| %.4f, %d lost\n", changes[c].what, deltas.size(), med, lost);
+    EXPECT_GE(deltas.size(), 90u) << changes[c].what;
+    EXPECT_LE(med, changes[c].goal) << changes[c].what;
+  }
+}

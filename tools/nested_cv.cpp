@@ -1,0 +1,91 @@
+#include "nested_cv.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "errors.h"
+#include "extra_features.h"
+
+namespace posecheck::research {
+namespace {
+
+Dataset subset(const Dataset& d, const std::vector<int>& fold, int f, bool in_fold) {
+  Dataset s;
+  s.camera = d.camera;
+  for (std::size_t i = 0; i < d.x.size(); ++i) {
+    if ((fold[i] == f) != in_fold) continue;
+    s.x.push_back(d.x[i]);
+    s.y.push_back(d.y[i]);
+    s.group.push_back(d.group[i]);
+    s.video.push_back(d.video[i]);
+  }
+  return s;
+}
+
+// A classifier-file variant (the paper's six, or "track"): make_dataset.
+bool is_paper_variant(const std::string& name) {
+  for (auto v : all_variants())
+    if (name == variant_name(v)) return true;
+  return name == variant_name(FeatureVariant::kTrack);
+}
+
+}  // namespace
+
+NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const NestedOptions& o) {
+  if (o.candidates.empty()) throw Error(ErrorCode::kInvalidArgument, "nested CV needs at least one candidate feature set");
+  std::vector<Dataset> data;
+  for (const auto& c : o.candidates) data.push_back(is_paper_variant(c) ? make_dataset(rows, parse_variant(c)) : make_spec_dataset(rows, c, nullptr));
+  const Dataset& first = data.front();
+  if (first.x.empty()) throw Error(ErrorCode::kInvalidArgument, "no judged, labelled rows to evaluate");
+  for (std::size_t k = 1; k < data.size(); ++k) {
+    if (data[k].video != first.video || data[k].group != first.group) {
+      throw Error(ErrorCode::kInvalidArgument, "candidates '" + o.candidates[0] + "' and '" + o.candidates[k] +
+                                                   "' cover different rows (mixing frame and video level, or missing columns)");
+    }
+  }
+  const std::vector<int> fold = grouped_folds(first.group, o.outer_folds, o.outer_seed);
+
+  NestedResult r;
+  r.p_fake.assign(first.x.size(), 0);
+  r.band.assign(first.x.size(), EvidenceBand::kUncertain);
+  r.label = first.y;
+  r.group = first.group;
+  r.video = first.video;
+  r.outer_fold = fold;
+  for (int f = 0; f < o.outer_folds; ++f) {
+    NestedChoice best{};
+    std::optional<TrainResult> best_model;
+    std::size_t best_k = 0;
+    for (std::size_t k = 0; k < o.candidates.size(); ++k) {
+      const Dataset train = subset(data[k], fold, f, false);
+      TrainOptions inner = o.inner;
+      inner.classifier_file = false;
+      if (is_paper_variant(o.candidates[k])) inner.variant = parse_variant(o.candidates[k]);
+      TrainResult t = train_classifier(train, inner);
+      if (o.verbose) {
+        std::fprintf(stderr, "  outer fold %d/%d, %s: inner CV AUROC %.4f (C 2^%g, gamma 2^%g)\n", f + 1, o.outer_folds,
+                     o.candidates[k].c_str(), t.chosen.cv_auroc, t.chosen.log2c, t.chosen.log2g);
+      }
+      if (!best_model || t.chosen.cv_auroc > best.inner_cv_auroc) {
+        best = NestedChoice{o.candidates[k], t.chosen.log2c, t.chosen.log2g, t.chosen.cv_auroc, t.bands, t.rows, 0};
+        best_model = std::move(t);
+        best_k = k;
+      }
+    }
+    const TrainResult& m = *best_model;
+    for (std::size_t i = 0; i < fold.size(); ++i) {
+      if (fold[i] != f) continue;
+      r.p_fake[i] = m.final_model->probability_fake(m.standardiser.apply(data[best_k].x[i]));
+      // The band rule of Classifier::band with the thresholds chosen inside.
+      r.band[i] = r.p_fake[i] < m.bands.low ? EvidenceBand::kLittleEvidence
+                  : r.p_fake[i] >= m.bands.high ? EvidenceBand::kSubstantialEvidence : EvidenceBand::kUncertain;
+      ++best.test_rows;
+    }
+    r.choices.push_back(best);
+  }
+  return r;
+}
+
+}  // namespace posecheck::research

@@ -1,0 +1,59 @@
+// Nested grouped cross-validation: a leak-free estimate of how the whole
+// training recipe (`posecheck train`: variant choice, grid search, Platt,
+// evidence bands) does on people it never saw.
+//
+// Outer loop: rows are split into `outer_folds` grouped folds (the `group`
+// column: a face-swap pair, or a UADFV video id, so a face never sits on both
+// sides). For each outer fold, everything is chosen on the other folds alone:
+// each candidate feature set runs train_classifier (its own inner grouped CV
+// grid search and bands from the inner held-out P(fake)); the candidate with
+// the highest inner CV AUROC wins (ties: the earlier one); its final model
+// scores the held-out fold. The held-out P(fake) and band of every row are the
+// estimate: no choice ever saw them.
+//
+// Candidates: paper variants ("rmat", ...) or named feature sets of
+// tools/extra_features.h ("rmat+track", "video:rmat+track", ...). All
+// candidates of one run must cover the same rows (frame level, or all
+// "video:" sets at video level); rows are then faces or videos.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "classifier.h"
+#include "feature_table.h"
+#include "svm_training.h"
+
+namespace posecheck::research {
+
+struct NestedOptions {
+  std::vector<std::string> candidates = {"rmat"};
+  int outer_folds = 5;
+  std::uint64_t outer_seed = 7;  // differs from the inner seed, so inner folds are not the outer ones
+  TrainOptions inner;            // inner folds, seed and grid (variant is set per candidate)
+  bool verbose = false;          // progress on stderr
+};
+
+struct NestedChoice {
+  std::string candidate;
+  double log2c = 0, log2g = 0, inner_cv_auroc = 0;
+  Bands bands;
+  int train_rows = 0, test_rows = 0;
+};
+
+struct NestedResult {
+  // Per scored row (a judged, labelled face, or a video), in dataset order:
+  std::vector<double> p_fake;         // held-out P(fake)
+  std::vector<EvidenceBand> band;     // held-out band (thresholds chosen inside)
+  std::vector<int> label, outer_fold;
+  std::vector<std::string> group, video;
+  std::vector<NestedChoice> choices;  // one per outer fold
+};
+
+// Requires: rows with at least outer_folds distinct groups and both classes;
+// all candidates computed with one camera and covering the same rows (else
+// throws Error kInvalidArgument).
+NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const NestedOptions& options);
+
+}  // namespace posecheck::research
