@@ -56,8 +56,9 @@ const images = [
 ].filter((_, i) => i % every === 0);
 
 const scratch = mkdtempSync(join(tmpdir(), 'posecheck-stability-'));
+// Filters run on RGB (PNG out): with the JPEG's 4:2:0 chroma, pad and crop round odd sizes.
 const ffmpeg = (input, outputs) => execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-i', input,
-  ...outputs.flatMap(([filter, out]) => [...(filter ? ['-vf', filter] : []), out])]);
+  ...outputs.flatMap(([filter, out]) => [...(filter ? ['-vf', `format=rgb24,${filter}`] : []), out])]);
 
 // Framing changes: ffmpeg filter and the map from original to new pixels (x' = s x + ox).
 const framings = [

@@ -237,37 +237,6 @@ void report_held_out(const ParsedArgs& parsed, const NestedResult& r, int boot) 
               100 * n[0][0] / nr, 100 * n[0][1] / nr, 100 * n[0][2] / nr, 100 * n[1][0] / nf, 100 * n[1][1] / nf, 100 * n[1][2] / nf);
 }
 
-// `eval --held-out PRED.csv`: the same report from a saved predictions file.
-NestedResult read_predictions(const std::string& path) {
-  const std::string text = read_text_file(path);
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line) || line != "group,video,label,outer_fold,p_fake,band") {
-    throw Error(ErrorCode::kInvalidArgument, path + ": not a `posecheck eval --nested --predictions` file");
-  }
-  NestedResult r;
-  int ln = 1;
-  while (std::getline(in, line)) {
-    ++ln;
-    if (line.empty()) continue;
-    const auto f = split_csv_line(line);
-    char* end = nullptr;
-    const double p = f.size() == 6 ? std::strtod(f[4].c_str(), &end) : NAN;
-    int band = -1;
-    for (int k = 0; k < 3; ++k) if (f.size() == 6 && f[5] == band_name(EvidenceBand(k))) band = k;
-    if (f.size() != 6 || (f[2] != "real" && f[2] != "fake") || !(p >= 0 && p <= 1) || band < 0) {
-      throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": bad prediction row");
-    }
-    r.group.push_back(f[0]);
-    r.video.push_back(f[1]);
-    r.label.push_back(f[2] == "fake");
-    r.outer_fold.push_back(std::atoi(f[3].c_str()) - 1);
-    r.p_fake.push_back(p);
-    r.band.push_back(EvidenceBand(band));
-  }
-  return r;
-}
-
 int run_nested(const ParsedArgs& parsed) {
   const auto rows = load(parsed.options.at("features"));
   NestedOptions o;
@@ -291,15 +260,7 @@ int run_nested(const ParsedArgs& parsed) {
                 c.log2g, c.inner_cv_auroc, c.bands.low, c.bands.high);
   }
   report_held_out(parsed, r, boot);
-  if (parsed.has("predictions")) {
-    std::string csv = "group,video,label,outer_fold,p_fake,band\n";
-    for (std::size_t i = 0; i < r.p_fake.size(); ++i) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, ",%d,%.6f,", r.outer_fold[i] + 1, r.p_fake[i]);
-      csv += csv_line({r.group[i], r.video[i], r.label[i] ? "fake" : "real"}) + buf + band_name(r.band[i]) + "\n";
-    }
-    write_text(parsed.get("predictions", ""), csv);
-  }
+  if (parsed.has("predictions")) write_text(parsed.get("predictions", ""), nested_predictions_csv(r));
   return 0;
 }
 
@@ -332,7 +293,8 @@ int command_eval(const Args& args) {
   }
   if (parsed.has("held-out")) {
     try {
-      report_held_out(parsed, read_predictions(parsed.get("held-out", "")), int(parsed.get_number("bootstrap", 2000)));
+      const std::string path = parsed.get("held-out", "");
+      report_held_out(parsed, parse_nested_predictions(read_text_file(path), path), int(parsed.get_number("bootstrap", 2000)));
       return 0;
     } catch (const Error& e) {
       return usage(e.what());

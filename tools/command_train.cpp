@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "feature_table.h"
 #include "json_output.h"
+#include "nested_cv.h"
 #include "sha256.h"
 #include "svm_training.h"
 
@@ -81,38 +82,6 @@ void write_inputs(JsonWriter& w, const Loaded& l) {
   w.end_array();
 }
 
-// The held-out band shares of `posecheck eval --nested --predictions` output
-// (columns group,video,label,outer_fold,p_fake,band): real faces per band,
-// then fake faces per band.
-std::vector<double> band_rates_from(const std::string& path) {
-  const std::string text = read_text_file(path);
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line) || line != "group,video,label,outer_fold,p_fake,band") {
-    throw Error(ErrorCode::kInvalidArgument, path + ": not a `posecheck eval --nested --predictions` file");
-  }
-  double n[2][3] = {{0, 0, 0}, {0, 0, 0}};
-  int ln = 1;
-  while (std::getline(in, line)) {
-    ++ln;
-    if (line.empty()) continue;
-    const auto f = split_csv_line(line);
-    if (f.size() != 6) throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": expected 6 fields");
-    const int label = f[2] == "fake" ? 1 : f[2] == "real" ? 0 : -1;
-    const int band = f[5] == band_name(EvidenceBand::kLittleEvidence) ? 0 : f[5] == band_name(EvidenceBand::kUncertain) ? 1
-                     : f[5] == band_name(EvidenceBand::kSubstantialEvidence) ? 2 : -1;
-    if (label < 0 || band < 0) throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": bad label or band");
-    n[label][band] += 1;
-  }
-  std::vector<double> rates;
-  for (int l = 0; l < 2; ++l) {
-    const double total = n[l][0] + n[l][1] + n[l][2];
-    if (total == 0) throw Error(ErrorCode::kInvalidArgument, path + ": no " + (l ? "fake" : "real") + " rows");
-    for (int b = 0; b < 3; ++b) rates.push_back(n[l][b] / total);
-  }
-  return rates;
-}
-
 }  // namespace
 
 int command_train(const Args& args) {
@@ -138,7 +107,8 @@ int command_train(const Args& args) {
   }
   if (parsed.has("band-rates-from")) {
     try {
-      o.band_rates = band_rates_from(parsed.get("band-rates-from", ""));
+      const std::string path = parsed.get("band-rates-from", "");
+      o.band_rates = held_out_band_rates(parse_nested_predictions(read_text_file(path), path));
     } catch (const Error& e) {
       return usage(e.what());
     }

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <sstream>
+#include <cmath>
+#include <cstdlib>
 
 #include "errors.h"
 #include "extra_features.h"
@@ -86,6 +89,58 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
     r.choices.push_back(best);
   }
   return r;
+}
+
+std::string nested_predictions_csv(const NestedResult& r) {
+  std::string csv = std::string(kNestedPredictionsHeader) + "\n";
+  for (std::size_t i = 0; i < r.p_fake.size(); ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ",%d,%.6f,", r.outer_fold[i] + 1, r.p_fake[i]);
+    csv += csv_line({r.group[i], r.video[i], r.label[i] ? "fake" : "real"}) + buf + band_name(r.band[i]) + "\n";
+  }
+  return csv;
+}
+
+NestedResult parse_nested_predictions(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line != kNestedPredictionsHeader) {
+    throw Error(ErrorCode::kInvalidArgument, path + ": not a `posecheck eval --nested --predictions` file");
+  }
+  NestedResult r;
+  int ln = 1;
+  while (std::getline(in, line)) {
+    ++ln;
+    if (line.empty()) continue;
+    const auto f = split_csv_line(line);
+    char* end = nullptr;
+    const double p = f.size() == 6 ? std::strtod(f[4].c_str(), &end) : NAN;
+    int band = -1;
+    for (int k = 0; k < 3; ++k) if (f.size() == 6 && f[5] == band_name(EvidenceBand(k))) band = k;
+    if (f.size() != 6 || (f[2] != "real" && f[2] != "fake") || !(p >= 0 && p <= 1) || band < 0) {
+      throw Error(ErrorCode::kInvalidArgument, path + ", line " + std::to_string(ln) + ": bad prediction row");
+    }
+    r.group.push_back(f[0]);
+    r.video.push_back(f[1]);
+    r.label.push_back(f[2] == "fake");
+    r.outer_fold.push_back(std::atoi(f[3].c_str()) - 1);
+    r.p_fake.push_back(p);
+    r.band.push_back(EvidenceBand(band));
+  }
+  return r;
+}
+
+
+std::vector<double> held_out_band_rates(const NestedResult& r) {
+  double n[2][3] = {{0, 0, 0}, {0, 0, 0}};
+  for (std::size_t i = 0; i < r.band.size(); ++i) n[r.label[i]][int(r.band[i])] += 1;
+  std::vector<double> rates;
+  for (int l = 0; l < 2; ++l) {
+    const double total = n[l][0] + n[l][1] + n[l][2];
+    if (total == 0) throw Error(ErrorCode::kInvalidArgument, std::string("the predictions have no ") + (l ? "fake" : "real") + " rows");
+    for (int b = 0; b < 3; ++b) rates.push_back(n[l][b] / total);
+  }
+  return rates;
 }
 
 }  // namespace posecheck::research

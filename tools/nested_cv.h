@@ -56,4 +56,16 @@ struct NestedResult {
 // throws Error kInvalidArgument).
 NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const NestedOptions& options);
 
+// The predictions file (`eval --nested --predictions`): one row per scored
+// row, `group,video,label,outer_fold,p_fake,band` (outer_fold 1-based).
+constexpr const char* kNestedPredictionsHeader = "group,video,label,outer_fold,p_fake,band";
+std::string nested_predictions_csv(const NestedResult& result);
+// Reads it back (choices are not stored). Throws Error kInvalidArgument
+// naming the file and line on anything else.
+NestedResult parse_nested_predictions(const std::string& text, const std::string& path);
+
+// The held-out shares of real rows in little / uncertain / substantial, then
+// of fake rows (Classifier's band_rates). Throws when a class is missing.
+std::vector<double> held_out_band_rates(const NestedResult& result);
+
 }  // namespace posecheck::research

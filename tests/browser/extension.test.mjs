@@ -130,7 +130,7 @@ describe('browser extension', { skip }, () => {
     assert.equal(await panel.evaluate(() => document.body.dataset.state), 'done', await panel.textContent('#error'));
     assert.match(await panel.textContent('#faces'), /Face 1: /);
     assert.match(await panel.textContent('#faces'), /Angle between the two head poses: [\d.]+°/);
-    assert.match(await panel.textContent('#limits'), /Known limits\. The cue is strong on early face swaps/);
+    assert.match(await panel.textContent('#limits'), /Known limits\. This is weak evidence\. Measured on people the model never saw/);
     assert.match(await panel.textContent('#facts'), new RegExp(`960×\\d+ px from localhost:${images.port}`));
     const coloured = await panel.locator('#view').evaluate(landmarkColours);
     assert.ok(coloured.orange > 20 && coloured.blue > 20, `the overlay drew both landmark colours: ${JSON.stringify(coloured)}`);
