@@ -22,8 +22,9 @@ struct CheckerOptions {
   // At most this many faces (the largest boxes first) are analysed; the
   // count of all faces found is still reported.
   int max_faces = 16;
-  // A detection scoring below this (dlib's HOG detection score; the detector
-  // reports everything above 0) cannot be judged: it is not clearly a face.
+  // A detection scoring below this (dlib's HOG detection score; by default
+  // the detector reports what scores above 0) cannot be judged: it is not
+  // clearly a face.
   // Measured (docs/results.md, "Non-faces"): all 3 663 DeepfakeTIMIT faces
   // score >= 0.75; 24 of the 382 faces found in HELEN photos (6.3%) score
   // below 0.3 (profiles, faces cut by the frame, blur, a painting): they
@@ -33,7 +34,8 @@ struct CheckerOptions {
   double min_detection_confidence = 0.3;
   // Landmarks from a box derived from the landmarks themselves: predict once
   // from the detector's box, then again from canonical_face_box() of that
-  // result (twice the landmark time). The detector's box jumps by pixels when
+  // result (a second prediction per face: the landmark stage measured 1.6x,
+  // the whole check +10%). The detector's box jumps by pixels when
   // an image is padded or rescaled (its HOG grid moves), and the landmarks
   // follow the box; the canonical box follows the face instead, so the same
   // face gets (nearly) the same landmarks however it is framed

@@ -58,7 +58,8 @@ CameraIntrinsics camera_for_image(int width, int height);
 // Which pinhole camera the head poses are solved with.
 //   kPaper: the paper's camera for the whole image (camera_for_image). The
 //     poses depend on where the face sits in the frame and on the frame's
-//     width, so padding, letterboxing, cropping and rescaling move them.
+//     width, so padding, letterboxing and cropping move them (a pure rescale
+//     scales focal length and centre with the image and does not).
 //   kFace: a virtual camera centred on the face (camera_for_face). Its
 //     principal point and focal length follow the landmarks, so the
 //     normalised image coordinates (x - c) / f, and hence the poses, are the
@@ -92,6 +93,7 @@ struct Box {
 
 using Landmarks = std::array<Point2, kNumLandmarks>;
 
+// Ensures: spread >= 0 (0 only when all 68 points coincide).
 LandmarkFrame landmark_frame(const Landmarks& landmarks);
 
 // The face-centred camera: principal point at the centroid of the 68

@@ -234,14 +234,44 @@ TEST(FeatureCsv, RoundTripsRows) {
   expect_error_mentions([&] { parse_feature_csv(broken, "f.csv"); }, "f.csv, line 2");
 }
 
-TEST(Bands, TenPercentRule) {
+// Fakes 0.3..0.7 and reals 0.2..0.6, 101 each, in steps of 0.004.
+// High: reals >= t must be <= 10% (t >= 0.564: 9 reals) and fakes >= t at
+// least 3x as common: at t = 0.564 there are 35 fakes, 35/9.5 = 3.7 >= 3 ->
+// 0.564 (at 0.560 there are 11 reals: more than 10%). Low mirrors it: below
+// 0.340 are 10 fakes (9.9%) and 35 reals, 35/10.5 = 3.3 -> 0.340.
+TEST(Bands, TenPercentAndLikelihoodRatioRule) {
   std::vector<double> p;
   std::vector<int> y;
-  for (int i = 0; i <= 100; ++i) { p.push_back(0.3 + 0.004 * i); y.push_back(1); }  // fakes 0.3..0.7
-  for (int i = 0; i <= 100; ++i) { p.push_back(0.2 + 0.004 * i); y.push_back(0); }  // reals 0.2..0.6
+  for (int i = 0; i <= 100; ++i) { p.push_back(0.3 + 0.004 * i); y.push_back(1); }
+  for (int i = 0; i <= 100; ++i) { p.push_back(0.2 + 0.004 * i); y.push_back(0); }
   const Bands b = choose_bands(p, y);
-  EXPECT_NEAR(b.low, 0.34, 1e-9);   // 10th percentile of fakes
-  EXPECT_NEAR(b.high, 0.56, 1e-9);  // 90th percentile of reals
+  EXPECT_NEAR(b.high, 0.564, 1e-9);
+  EXPECT_NEAR(b.low, 0.340, 1e-9);
+}
+
+// Labels that the scores do not separate: no threshold gives evidence, so
+// there is no little-evidence and no substantial-evidence band at all.
+TEST(Bands, NoEvidenceNoBands) {
+  std::vector<double> p;
+  std::vector<int> y;
+  for (int i = 0; i < 200; ++i) { p.push_back(0.001 + 0.004 * (i / 2)); y.push_back(i % 2); }
+  const Bands b = choose_bands(p, y);
+  EXPECT_EQ(b.low, 0.0);
+  EXPECT_EQ(b.high, 1.0);
+}
+
+// A thin tail of clear fakes (5, under 10) makes no band; 25 of them do:
+// from 0.476 up there are 8 reals (8%) and 8 + 25 fakes, ratio
+// (33/125) / (8.5/100) = 3.1 >= 3.
+TEST(Bands, ThinTailsAreNotBands) {
+  std::vector<double> p;
+  std::vector<int> y;
+  for (int i = 0; i < 100; ++i) { p.push_back(0.2 + 0.003 * i); y.push_back(0); }  // reals 0.2..0.5
+  for (int i = 0; i < 100; ++i) { p.push_back(0.2 + 0.003 * i); y.push_back(1); }  // fakes alike...
+  for (int i = 0; i < 5; ++i) { p.push_back(0.9 + 0.01 * i); y.push_back(1); }     // ...plus 5 clear ones
+  EXPECT_EQ(choose_bands(p, y).high, 1.0);
+  for (int i = 0; i < 20; ++i) { p.push_back(0.95); y.push_back(1); }               // now 25 clear ones
+  EXPECT_NEAR(choose_bands(p, y).high, 0.476, 1e-9);
 }
 
 // Synthetic, strictly separable features: held-out AUROC must be exactly 1.

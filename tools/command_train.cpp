@@ -190,9 +190,9 @@ int command_train(const Args& args) {
   w.key("bands").begin_object();
   w.key("low").value(r.bands.low).key("high").value(r.bands.high).key("chosen_on").value(r.bands.source);
   w.key("rule").value(
-      "low = 10th percentile of the fakes' P(fake) (little_evidence takes in <= 10% of fakes); "
-      "high = just above the 90th percentile of the reals' P(fake) (substantial_evidence takes in <= 10% of reals); "
-      "if low > high both become the midpoint");
+      "high = the lowest P(fake) from which at most 10% of reals, at least 10 fakes, and a >= 3x larger share of fakes "
+      "than of reals (reals +0.5) lie at or above it (substantial_evidence), else 1 (no such band); low = the mirror "
+      "image (little_evidence: P below it; at most 10% of fakes, reals >= 3x as often), else 0");
   w.end_object();
   if (!o.band_rates.empty()) {
     w.key("band_rates").begin_object();

@@ -205,17 +205,36 @@ std::string SvmModel::text() const {
 
 Bands choose_bands(const std::vector<double>& p, const std::vector<int>& labels) {
   Bands b;
+  b.low = 0;
+  b.high = 1;  // no band at all: everything uncertain (Platt P(fake) stays inside (0, 1))
   std::vector<double> real, fake;
   for (std::size_t i = 0; i < p.size(); ++i) (labels[i] == 1 ? fake : real).push_back(p[i]);
-  if (real.empty() || fake.empty()) return b;  // 0 / 1: everything uncertain
-  auto quantile = [](std::vector<double> x, double q) {
-    std::sort(x.begin(), x.end());
-    const double pos = q * double(x.size() - 1);
-    const std::size_t lo = std::size_t(std::floor(pos)), hi = std::min(lo + 1, x.size() - 1);
-    return x[lo] + (pos - double(lo)) * (x[hi] - x[lo]);
-  };
-  b.low = std::clamp(quantile(fake, 0.10), 0.0, 1.0);
-  b.high = std::clamp(std::nextafter(quantile(real, 0.90), 2.0), 0.0, 1.0);
+  if (real.empty() || fake.empty()) return b;
+  std::sort(real.begin(), real.end());
+  std::sort(fake.begin(), fake.end());
+  std::vector<double> candidates = p;
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  const double nr = double(real.size()), nf = double(fake.size());
+  auto below = [](const std::vector<double>& v, double t) { return double(std::lower_bound(v.begin(), v.end(), t) - v.begin()); };
+  // High: the lowest threshold that keeps the rule (scan upwards).
+  for (double t : candidates) {
+    const double real_above = nr - below(real, t), fake_above = nf - below(fake, t);
+    if (real_above / nr <= kBandMaxWrongShare && fake_above >= kBandMinSupport &&
+        (fake_above / nf) / ((real_above + 0.5) / nr) >= kBandMinLikelihoodRatio) {
+      b.high = t;
+      break;
+    }
+  }
+  // Low: the highest threshold that keeps the rule (scan downwards).
+  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
+    const double t = *it, real_below = below(real, t), fake_below = below(fake, t);
+    if (fake_below / nf <= kBandMaxWrongShare && real_below >= kBandMinSupport &&
+        (real_below / nr) / ((fake_below + 0.5) / nf) >= kBandMinLikelihoodRatio) {
+      b.low = t;
+      break;
+    }
+  }
   if (b.low > b.high) b.low = b.high = 0.5 * (b.low + b.high);
   return b;
 }

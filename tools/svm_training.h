@@ -16,15 +16,16 @@
 // mean wins; ties go to the smaller C, then the smaller gamma.
 //
 // Evidence bands (rule), from held-out P(fake) with labels, per class so the
-// class balance of the data does not move them:
-//   band_low  = the 10th percentile of the fakes' P(fake): "likely real"
-//               (P < band_low) takes in at most 10% of fakes;
-//   band_high = the 90th percentile of the reals' P(fake), nudged just above
-//               it: "likely fake" (P >= band_high) takes in at most 10% of reals.
-// If band_low > band_high (a well-separating classifier) both become their
-// midpoint (no uncertain band). A weak classifier gets a wide
-// uncertain band: its low/high errors stay bounded by the 10% rule.
-// Percentiles: linear interpolation between order statistics.
+// class balance of the data does not move them. A band must be evidence, not
+// just a tail: "substantial evidence" (P >= high) takes the lowest threshold
+// at which at most 10% of reals land there, at least 10 fakes do, and fakes
+// land there at least 3 times as often as reals (likelihood ratio >= 3,
+// reals counted with +0.5 so an empty tail is not infinite evidence);
+// "little evidence" (P < low) is the mirror image (highest threshold; at
+// most 10% of fakes; reals at least 3 times as often). When no threshold
+// keeps the rule, that band does not exist (high = 1 or low = 0: Platt
+// probabilities never reach either). A weak classifier gets a wide
+// uncertain band, possibly nothing else.
 #pragma once
 
 #include <cstdint>
@@ -102,6 +103,10 @@ struct TrainOptions {
   // false for datasets that are not a paper variant's features.
   bool classifier_file = true;
 };
+
+constexpr double kBandMaxWrongShare = 0.10;
+constexpr double kBandMinLikelihoodRatio = 3.0;
+constexpr double kBandMinSupport = 10;
 
 struct Bands {
   double low = 0, high = 1;

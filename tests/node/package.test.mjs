@@ -10,7 +10,8 @@ test('the package ships the API, types, module and default models', () => {
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8' }));
   const files = new Set(pack.files.map((f) => f.path));
   for (const f of ['web/posecheck.js', 'web/engine.js', 'web/worker.js', 'web/posecheck.d.ts', 'web/dist/posecheck.mjs',
-    'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/landmarks68.pclm', 'web/dist/models/face3d.txt', 'models/face3d.txt']) {
+    'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/landmarks68.pclm', 'web/dist/models/face3d.txt', 'models/face3d.txt',
+    'web/dist/models/classifier.txt', 'web/dist/models/track_classifier.txt', 'models/classifier.txt', 'models/track_classifier.txt']) {
     assert.ok(files.has(f), `package lacks ${f}`);
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -26,6 +27,14 @@ test('the public entry point imports in Node and exposes the API', async () => {
   for (const [k, v] of Object.entries(api.DEFAULT_MODELS)) if (k !== 'landmarkSha256') assert.match(v, /^file:/, k);
   assert.match(api.DEFAULT_MODELS.landmarkModel, /landmarks68\.pclm$/);
   assert.match(api.FULL_LANDMARK_MODEL.landmarkModel, /shape_predictor_68_face_landmarks\.dat$/);
+  assert.match(api.DEFAULT_MODELS.trackClassifier, /track_classifier\.txt$/);
+  // Videos: the per-person API exists in the code and in the types.
+  assert.equal(typeof api.PoseChecker.prototype.beginVideo, 'function');
+  const types = readFileSync(join(root, 'web/posecheck.d.ts'), 'utf8');
+  for (const decl of ['beginVideo(): Promise<VideoSession>', 'export interface VideoSummary', 'export interface PersonResult',
+    'people: PersonResult[]', 'bands: Bands | null', 'camera: CameraIntrinsics']) {
+    assert.ok(types.includes(decl), `posecheck.d.ts lacks ${decl}`);
+  }
 });
 
 test('no dynamic code: the module and API run under an MV3 extension CSP', () => {
