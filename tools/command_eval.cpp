@@ -164,12 +164,6 @@ int run_ablation(const ParsedArgs& parsed) {
   return 0;
 }
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n == 0 ? std::nan("") : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 // The held-out figures of nested CV predictions: AUROC with intervals,
 // subsets (--subset), the spread over groups, and the bands' shares.
 void report_held_out(const ParsedArgs& parsed, const NestedResult& r, int boot) {
@@ -226,7 +220,7 @@ void report_held_out(const ParsedArgs& parsed, const NestedResult& r, int boot) 
   }
   if (!per_group.empty()) {
     std::printf("per-group frame AUROC (%zu groups with both classes): min %.3f, median %.3f, max %.3f;%s\n", per_group.size(),
-                *std::min_element(per_group.begin(), per_group.end()), median_of(per_group),
+                *std::min_element(per_group.begin(), per_group.end()), median(per_group),
                 *std::max_element(per_group.begin(), per_group.end()), listing.c_str());
   }
   int n[2][3] = {{0, 0, 0}, {0, 0, 0}};

@@ -20,11 +20,13 @@
 #include "face_model_3d.h"
 #include "geometry.h"
 #include "head_pose.h"
+#include "metrics.h"
 
 namespace posecheck::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using research::median;
 constexpr double kRadToDeg = 180.0 / 3.14159265358979323846;
 
 const char* kFitUsage =
@@ -75,13 +77,6 @@ std::vector<fs::path> collect_pts(const std::string& arg) {
   }
   std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
   return out;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
 double quantile(std::vector<double> v, double q) {

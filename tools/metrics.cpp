@@ -227,4 +227,11 @@ std::string histogram_svg(const std::vector<double>& real, const std::vector<dou
   return s;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
 }  // namespace posecheck::research

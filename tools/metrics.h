@@ -56,4 +56,7 @@ std::string roc_svg(const std::vector<RocSeries>& series, const std::string& tit
 std::string histogram_svg(const std::vector<double>& real, const std::vector<double>& fake, double lo, double hi, int bins,
                           const std::string& title, const std::string& xlabel);
 
+// Median (mean of the two middle values for an even count); NaN when empty.
+double median(std::vector<double> v);
+
 }  // namespace posecheck::research

@@ -28,7 +28,7 @@ Dataset subset(const Dataset& d, const std::vector<int>& fold, int f, bool in_fo
 }
 
 // A classifier-file variant (the paper's six, or "track"): make_dataset.
-bool is_paper_variant(const std::string& name) {
+bool is_classifier_variant(const std::string& name) {
   for (auto v : all_variants())
     if (name == variant_name(v)) return true;
   return name == variant_name(FeatureVariant::kTrack);
@@ -39,7 +39,7 @@ bool is_paper_variant(const std::string& name) {
 NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const NestedOptions& o) {
   if (o.candidates.empty()) throw Error(ErrorCode::kInvalidArgument, "nested CV needs at least one candidate feature set");
   std::vector<Dataset> data;
-  for (const auto& c : o.candidates) data.push_back(is_paper_variant(c) ? make_dataset(rows, parse_variant(c)) : make_spec_dataset(rows, c, nullptr));
+  for (const auto& c : o.candidates) data.push_back(is_classifier_variant(c) ? make_dataset(rows, parse_variant(c)) : make_spec_dataset(rows, c, nullptr));
   const Dataset& first = data.front();
   if (first.x.empty()) throw Error(ErrorCode::kInvalidArgument, "no judged, labelled rows to evaluate");
   for (std::size_t k = 1; k < data.size(); ++k) {
@@ -65,7 +65,7 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
       const Dataset train = subset(data[k], fold, f, false);
       TrainOptions inner = o.inner;
       inner.classifier_file = false;
-      if (is_paper_variant(o.candidates[k])) inner.variant = parse_variant(o.candidates[k]);
+      if (is_classifier_variant(o.candidates[k])) inner.variant = parse_variant(o.candidates[k]);
       TrainResult t = train_classifier(train, inner);
       if (o.verbose) {
         std::fprintf(stderr, "  outer fold %d/%d, %s: inner CV AUROC %.4f (C 2^%g, gamma 2^%g)\n", f + 1, o.outer_folds,
