@@ -20,14 +20,24 @@ Box canonical_face_box(const Landmarks& landmarks) {
 
 const char* status_name(FaceStatus s) { return s == FaceStatus::kOk ? "ok" : "cannot_judge"; }
 
+const char* face_cue_name(FaceCue cue) { return cue == FaceCue::kBlend ? "blend" : "pose"; }
+
 Checker::Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
-                 std::optional<Classifier> track_classifier)
+                 std::optional<Classifier> track_classifier, std::optional<Classifier> blend_classifier)
     : landmarks_(std::move(landmarks)),
       face_(std::move(face)),
       classifier_(std::move(classifier)),
-      track_classifier_(std::move(track_classifier)) {
+      track_classifier_(std::move(track_classifier)),
+      blend_classifier_(std::move(blend_classifier)) {
   if (classifier_ && classifier_->variant() == FeatureVariant::kTrack) {
     throw Error(ErrorCode::kModelFormat, "the face classifier is a track classifier (variant track): load it as the track classifier");
+  }
+  if (classifier_ && is_blend_variant(classifier_->variant())) {
+    throw Error(ErrorCode::kModelFormat, "the pose classifier is a blend classifier (variant blend): load it as the blend classifier");
+  }
+  if (blend_classifier_ && !is_blend_variant(blend_classifier_->variant())) {
+    throw Error(ErrorCode::kModelFormat, std::string("the blend classifier has variant '") + variant_name(blend_classifier_->variant()) +
+                                             "', expected 'blend' or 'blend_sectors'");
   }
   if (track_classifier_ && track_classifier_->variant() != FeatureVariant::kTrack) {
     throw Error(ErrorCode::kModelFormat, std::string("the track classifier has variant '") + variant_name(track_classifier_->variant()) +
@@ -113,11 +123,39 @@ FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int he
   r.status = r.reason.empty() ? FaceStatus::kOk : FaceStatus::kCannotJudge;
   lap.to(&StageTimings::features_ms);
   if (r.status == FaceStatus::kOk && classifier_) {
-    r.p_fake = classifier_->probability_fake(r.features->of(classifier_->variant()));
-    r.band = classifier_->band(*r.p_fake);
+    r.pose_p_fake = classifier_->probability_fake(r.features->of(classifier_->variant()));
+    r.pose_band = classifier_->band(*r.pose_p_fake);
+  }
+  if (face_cue() == FaceCue::kPose) {
+    r.p_fake = r.pose_p_fake;
+    r.band = r.pose_band;
   }
   lap.to(&StageTimings::svm_ms);
   return r;
+}
+
+void Checker::judge_blend(const ImageView& image, FaceResult& face, StageTimings* timings) const {
+  if (!blend_classifier_) return;
+  Lap lap(timings);
+  face.blend = blend_evidence(image, face.landmarks);
+  lap.to(&StageTimings::features_ms);
+  if (face.status != FaceStatus::kOk) return;
+  if (!face.blend->ok) {
+    face.status = FaceStatus::kCannotJudge;
+    face.reason = face.blend->reason;
+    return;
+  }
+  std::vector<double> x;
+  if (blend_classifier_->variant() == FeatureVariant::kBlendSectors) {
+    const auto all = blend_sector_features(*face.blend);
+    x.assign(all.begin(), all.end());
+  } else {
+    const auto base = blend_features(*face.blend);
+    x.assign(base.begin(), base.end());
+  }
+  face.p_fake = blend_classifier_->probability_fake(x);
+  face.band = blend_classifier_->band(*face.p_fake);
+  lap.to(&StageTimings::svm_ms);
 }
 
 CameraModel Checker::camera(const CheckerOptions& options) const {
@@ -134,7 +172,12 @@ FaceResult Checker::judge_landmarks(const Landmarks& landmarks, int width, int h
   validate_size(width, height);
   for (const auto& p : landmarks)
     if (!p.allFinite()) throw Error(ErrorCode::kInvalidArgument, "landmarks must be finite numbers");
-  return judge(landmarks, bounding_box(landmarks), width, height, options, nullptr);
+  FaceResult r = judge(landmarks, bounding_box(landmarks), width, height, options, nullptr);
+  if (face_cue() == FaceCue::kBlend && r.status == FaceStatus::kOk) {
+    r.status = FaceStatus::kCannotJudge;
+    r.reason = "the blend cue needs the image's pixels (landmarks only were given)";
+  }
+  return r;
 }
 
 ImageResult Checker::check(const ImageView& image, const CheckerOptions& options, StageTimings* timings) {
@@ -162,6 +205,7 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
     }
     lap.to(&StageTimings::landmarks_ms);
     FaceResult face = judge(lm, detected[i].box, image.width, image.height, options, timings);
+    judge_blend(image, face, timings);
     lap = Lap(timings);
     face.detection_confidence = detected[i].confidence;
     if (face.detection_confidence < options.min_detection_confidence) {
@@ -172,6 +216,8 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
       face.reason = why;
       face.p_fake.reset();
       face.band.reset();
+      face.pose_p_fake.reset();
+      face.pose_band.reset();
     }
     if (face.p_fake) result.score = std::max(result.score.value_or(0.0), *face.p_fake);
     result.faces.push_back(std::move(face));
@@ -181,9 +227,9 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
 
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker) {
   if (faces_found == 0) return "no_face";
-  if (!checker.classifier()) return "not_scored";
+  if (!checker.face_classifier()) return "not_scored";
   if (!score) return "cannot_judge";
-  return band_name(checker.classifier()->band(*score));
+  return band_name(checker.face_classifier()->band(*score));
 }
 
 }  // namespace posecheck

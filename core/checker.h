@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "blend_evidence.h"
 #include "classifier.h"
 #include "face_detector.h"
 #include "face_model_3d.h"
@@ -58,6 +59,14 @@ struct CheckerOptions {
 
 enum class FaceStatus { kOk, kCannotJudge };
 
+// Which cue gives a face its P(fake) and band (Checker::face_cue()):
+// kBlend when a blend classifier is loaded (the face against its own
+// surroundings, blend_evidence.h: the stronger cue, docs/results.md), else
+// kPose (the paper's method: two head poses).
+enum class FaceCue { kPose, kBlend };
+// "pose" / "blend".
+const char* face_cue_name(FaceCue cue);
+
 struct FaceResult {
   Box box;
   double detection_confidence = 0;
@@ -68,8 +77,18 @@ struct FaceResult {
   PoseEstimate pose_whole;    // landmarks 1-36, 49, 55
   PoseEstimate pose_central;  // landmarks 18-36, 49, 55
   std::optional<PoseFeatures> features;  // present when both poses are valid
-  std::optional<double> p_fake;          // present when judged and a classifier is loaded
+  // The face's P(fake) and band, from the checker's face cue (face_cue()):
+  // present when judged and that cue's classifier is loaded.
+  std::optional<double> p_fake;
   std::optional<EvidenceBand> band;
+  // The pose cue alone (the paper's method), whichever cue decides: present
+  // when both poses are valid, the face passed the checks, and a pose
+  // classifier is loaded.
+  std::optional<double> pose_p_fake;
+  std::optional<EvidenceBand> pose_band;
+  // The blend cue's measures, when a blend classifier is loaded and the face
+  // was checked in an image (not for bring-your-own landmarks).
+  std::optional<BlendEvidence> blend;
   FaceStatus status = FaceStatus::kCannotJudge;
   std::string reason;  // why it cannot be judged; empty when ok
   // Angle between the two head rotations (degrees): the explanation in one number.
@@ -90,6 +109,8 @@ struct ImageResult {
 // Wall-clock time per pipeline stage of one check() call, milliseconds,
 // summed over the faces of the image (for benchmarks; measured per call).
 struct StageTimings {
+  // features_ms includes the blend measures (blend_evidence.h) when a blend
+  // classifier is loaded; svm_ms both classifiers.
   double detect_ms = 0, landmarks_ms = 0, pose_ms = 0, features_ms = 0, svm_ms = 0;
 };
 
@@ -106,12 +127,15 @@ const char* status_name(FaceStatus s);
 // detector keeps scratch state); use one Checker per thread.
 class Checker {
  public:
-  // classifier may be empty: then faces get poses and features but no P(fake).
+  // classifier (the pose cue: one of the paper's variants) may be empty:
+  // then faces get poses and features but no pose P(fake).
   // track_classifier (variant "track"; person_tracks.h) may be empty: then
   // people in videos are scored by their frames' mean P(fake) only.
-  // Throws Error kModelFormat when a classifier has the other's variant.
+  // blend_classifier (variant "blend" or "blend_sectors"; blend_evidence.h) may be empty: then
+  // the pose cue gives each face its P(fake) (the paper's pipeline).
+  // Throws Error kModelFormat when a classifier has another slot's variant.
   Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
-          std::optional<Classifier> track_classifier = std::nullopt);
+          std::optional<Classifier> track_classifier = std::nullopt, std::optional<Classifier> blend_classifier = std::nullopt);
 
   // Requires: validate(image) passes (else throws Error).
   // Ensures: when timings is non-null, it receives this call's stage times.
@@ -119,12 +143,19 @@ class Checker {
 
   // The pose and classifier stages on given landmarks (bring-your-own
   // landmarks), camera from width/height. The box is the landmarks' bounding box.
+  // With the blend cue (face_cue() == kBlend) a face that passes is still
+  // cannot_judge ("needs the image's pixels"); pose_p_fake is set.
   FaceResult judge_landmarks(const Landmarks& landmarks, int width, int height, const CheckerOptions& options = {}) const;
 
   const FaceModel3D& face_model() const { return face_; }
   const LandmarkModel& landmark_model() const { return landmarks_; }
   const std::optional<Classifier>& classifier() const { return classifier_; }
   const std::optional<Classifier>& track_classifier() const { return track_classifier_; }
+  const std::optional<Classifier>& blend_classifier() const { return blend_classifier_; }
+  // The cue that gives faces their P(fake), and its classifier (whose bands
+  // a face's and an image's verdict use); the classifier may be empty.
+  FaceCue face_cue() const { return blend_classifier_ ? FaceCue::kBlend : FaceCue::kPose; }
+  const std::optional<Classifier>& face_classifier() const { return blend_classifier_ ? blend_classifier_ : classifier_; }
 
   // The camera a check with these options uses (see CheckerOptions::camera).
   // Throws Error kInvalidArgument when options.camera differs from the
@@ -134,17 +165,22 @@ class Checker {
  private:
   FaceResult judge(const Landmarks& landmarks, const Box& box, int width, int height, const CheckerOptions& options,
                    StageTimings* timings) const;
+  // The blend cue (when its classifier is loaded): sets face.blend, and for a
+  // face that passed judge(), its p_fake and band, or cannot_judge when its
+  // surroundings are not in the image.
+  void judge_blend(const ImageView& image, FaceResult& face, StageTimings* timings) const;
 
   LandmarkModel landmarks_;
   FaceModel3D face_;
   std::optional<Classifier> classifier_;
   std::optional<Classifier> track_classifier_;
+  std::optional<Classifier> blend_classifier_;
   FaceDetector detector_;
 };
 
 // The verdict word for a score: "no_face" (faces_found == 0), "not_scored"
-// (no classifier loaded), "cannot_judge" (no face could be judged), else the
-// classifier's evidence band of the score.
+// (no face classifier loaded), "cannot_judge" (no face could be judged), else
+// the face classifier's evidence band of the score.
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
 
 }  // namespace posecheck

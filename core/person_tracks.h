@@ -9,7 +9,10 @@
 // starts a new track. Faces that were not judged (cannot_judge) still link,
 // so a person's track is not split by one bad frame.
 //
-// A person's score: the track classifier's P(fake) from the head motion of
+// A person's score: with the blend cue (Checker::face_cue() == kBlend), the
+// mean P(fake) of the judged frames, with head motion reported beside it
+// (the frames are the stronger evidence: docs/results.md, "The blend cue").
+// With the pose cue: the track classifier's P(fake) from the head motion of
 // the judged frames (track_evidence.h) when a track classifier is loaded and
 // the track can be judged (>= kMinTrackFrames judged frames); otherwise the
 // mean P(fake) of the judged frames (the paper's video score). `basis` says
@@ -40,7 +43,7 @@ struct PersonResult {
   std::optional<double> mean_p_fake;   // mean frame P(fake) over judged frames
   TrackEvidence track;                 // head motion over the judged frames
   std::optional<double> track_p_fake;  // the track classifier's P(fake)
-  std::optional<double> score;         // track_p_fake if present, else mean_p_fake
+  std::optional<double> score;         // see the header: mean_p_fake or track_p_fake
   std::string basis;                   // "head_motion", "frames" or "" (no score)
   std::optional<EvidenceBand> band;    // the band of `score` under the classifier that gave it
   // Up to 3 analysed-frame indices with the highest frame P(fake), highest first.

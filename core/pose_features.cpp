@@ -1,5 +1,6 @@
 #include "pose_features.h"
 
+#include "blend_evidence.h"
 #include "errors.h"
 
 namespace posecheck {
@@ -13,6 +14,8 @@ const char* variant_name(FeatureVariant v) {
     case FeatureVariant::kRmat: return "rmat";
     case FeatureVariant::kRmatT: return "rmat_t";
     case FeatureVariant::kTrack: return "track";
+    case FeatureVariant::kBlend: return "blend";
+    case FeatureVariant::kBlendSectors: return "blend_sectors";
   }
   return "?";
 }
@@ -26,7 +29,10 @@ const std::vector<FeatureVariant>& all_variants() {
 FeatureVariant parse_variant(const std::string& name) {
   for (auto v : all_variants()) if (name == variant_name(v)) return v;
   if (name == variant_name(FeatureVariant::kTrack)) return FeatureVariant::kTrack;
-  throw Error(ErrorCode::kInvalidArgument, "unknown feature variant '" + name + "' (use vec, vec_t, rvec, rvec_t, rmat, rmat_t or track)");
+  if (name == variant_name(FeatureVariant::kBlend)) return FeatureVariant::kBlend;
+  if (name == variant_name(FeatureVariant::kBlendSectors)) return FeatureVariant::kBlendSectors;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown feature variant '" + name + "' (use vec, vec_t, rvec, rvec_t, rmat, rmat_t, track, blend or blend_sectors)");
 }
 
 int variant_length(FeatureVariant v) {
@@ -38,9 +44,13 @@ int variant_length(FeatureVariant v) {
     case FeatureVariant::kRmat: return 9;
     case FeatureVariant::kRmatT: return 12;
     case FeatureVariant::kTrack: return 4;
+    case FeatureVariant::kBlend: return kBlendFeatureCount;
+    case FeatureVariant::kBlendSectors: return kBlendSectorFeatureCount;
   }
   return 0;
 }
+
+bool is_blend_variant(FeatureVariant v) { return v == FeatureVariant::kBlend || v == FeatureVariant::kBlendSectors; }
 
 std::vector<double> PoseFeatures::of(FeatureVariant v) const {
   std::vector<double> out;
@@ -51,6 +61,9 @@ std::vector<double> PoseFeatures::of(FeatureVariant v) const {
     case FeatureVariant::kRmat: case FeatureVariant::kRmatT: append(rmat); break;
     case FeatureVariant::kTrack:
       throw Error(ErrorCode::kInvalidArgument, "'track' features belong to a person's track, not to one face (track_features)");
+    case FeatureVariant::kBlend:
+    case FeatureVariant::kBlendSectors:
+      throw Error(ErrorCode::kInvalidArgument, "'blend' features come from the image, not from the poses (blend_features)");
   }
   if (v == FeatureVariant::kVecT || v == FeatureVariant::kRvecT || v == FeatureVariant::kRmatT) append(tdiff);
   return out;

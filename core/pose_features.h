@@ -17,18 +17,22 @@
 
 namespace posecheck {
 
-// kTrack is not a pose difference: the 4 numbers of a person's track
-// (track_features() in track_evidence.h), for the per-person video
-// classifier. all_variants() lists the paper's six only.
-enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT, kTrack };
+// kTrack and kBlend are not pose differences: kTrack is the 4 numbers of a
+// person's track (track_features() in track_evidence.h), for the per-person
+// video classifier; kBlend the 6 numbers of a face against its surroundings
+// (blend_features() in blend_evidence.h), for the blend classifier.
+// all_variants() lists the paper's six only. is_blend_variant(): kBlend or kBlendSectors.
+// kBlendSectors: those 6 and the 6 sector measures (blend_sector_features()).
+enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT, kTrack, kBlend, kBlendSectors };
 
 constexpr FeatureVariant kDefaultVariant = FeatureVariant::kRmatT;
 
-// "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t", "track".
+// "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t", "track", "blend", "blend_sectors".
 const char* variant_name(FeatureVariant v);
 // Throws Error kInvalidArgument on an unknown name.
 FeatureVariant parse_variant(const std::string& name);
 int variant_length(FeatureVariant v);
+bool is_blend_variant(FeatureVariant v);
 const std::vector<FeatureVariant>& all_variants();
 
 struct PoseFeatures {
@@ -37,7 +41,7 @@ struct PoseFeatures {
   double cosine_distance = 0;
 
   // The feature vector of one paper variant (length variant_length(v));
-  // kTrack throws Error kInvalidArgument (a track's features are per person).
+  // kTrack, kBlend and kBlendSectors throw Error kInvalidArgument (not pose features).
   std::vector<double> of(FeatureVariant v) const;
 };
 

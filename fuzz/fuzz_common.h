@@ -32,7 +32,7 @@ inline std::string env_or(const char* name, const std::string& fallback) {
 
 // One Checker per process: the landmark model from POSECHECK_FUZZ_LANDMARKS
 // (the compact PCLM by default: 9 MB loads fast under ASan), the shipped 3D
-// face and classifier.
+// face, classifier and blend classifier.
 inline posecheck::Checker& checker() {
   static std::unique_ptr<posecheck::Checker> c = [] {
     const std::string src = POSECHECK_SOURCE_DIR;
@@ -46,7 +46,13 @@ inline posecheck::Checker& checker() {
       const auto text = read_bytes(src + "/models/classifier.txt");
       cls = posecheck::Classifier::parse(std::string(text.begin(), text.end()));
     }
-    return std::make_unique<posecheck::Checker>(std::move(lm), std::move(fm), std::move(cls));
+    // The blend classifier too, so faces found in fuzzed pixels go through the blend measures.
+    std::optional<posecheck::Classifier> blend;
+    if (std::ifstream(src + "/models/blend_classifier.txt")) {
+      const auto text = read_bytes(src + "/models/blend_classifier.txt");
+      blend = posecheck::Classifier::parse(std::string(text.begin(), text.end()));
+    }
+    return std::make_unique<posecheck::Checker>(std::move(lm), std::move(fm), std::move(cls), std::nullopt, std::move(blend));
   }();
   return *c;
 }

@@ -148,6 +148,11 @@ TEST_F(Cli, ShippedModelScoresWithTheFaceCameraAndSaysWhatBandsMean) {
   for (const char* v : {"\"verdict\":\"little_evidence\"", "\"verdict\":\"uncertain\"", "\"verdict\":\"substantial_evidence\""})
     known_verdict |= r.out.find(v) != std::string::npos;
   EXPECT_TRUE(known_verdict) << r.out.substr(r.out.find("\"verdict\""), 60);
+  // The blend cue decides (the shipped blend classifier is loaded); the pose cue is reported beside it.
+  EXPECT_NE(r.out.find("\"face_cue\":\"blend\""), std::string::npos) << r.out.substr(0, 400);
+  EXPECT_NE(r.out.find("\"blend\":{\"ok\":true,\"detail_ratio\":["), std::string::npos);
+  EXPECT_EQ(r.out.find("\"pose_p_fake\":null"), std::string::npos) << "the pose cue was not scored";
+  EXPECT_NE(r.out.find("\"pose_bands\":{\"low\":"), std::string::npos);
 }
 
 // The paper's camera stays selectable, with the paper-camera classifier; a
@@ -159,6 +164,9 @@ TEST_F(Cli, PaperCameraIsSelectableAndMismatchesAreRefused) {
   ASSERT_EQ(paper.exit_code, 0) << paper.out;
   EXPECT_NE(paper.out.find("\"models\":{\"camera\":\"paper\""), std::string::npos);
   EXPECT_EQ(paper.out.find("\"p_fake\":null"), std::string::npos);
+  // The paper pipeline has no blend classifier: the pose cue decides, as in the paper.
+  EXPECT_NE(paper.out.find("\"face_cue\":\"pose\""), std::string::npos);
+  EXPECT_NE(paper.out.find("\"blend\":null"), std::string::npos);
   const CliRun mismatch = run("check --camera paper " + demo_photo());
   EXPECT_EQ(mismatch.exit_code, 2);
   EXPECT_NE(mismatch.out.find("differs from the classifier's"), std::string::npos) << mismatch.out;
@@ -260,6 +268,22 @@ TEST_F(Cli, BadModelsAreRefusedWithAClearMessage) {
   r = run("check --model-dir " + dir + " " + demo_photo());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("classifier model"), std::string::npos) << r.out;
+
+  // Classifiers in the wrong slot: a pose classifier as the blend classifier, and the other way round.
+  const std::string pose = posecheck_test::read_file(posecheck_test::source_path("models/classifier.txt"));
+  const std::string blend = posecheck_test::read_file(posecheck_test::source_path("models/blend_classifier.txt"));
+  ASSERT_FALSE(pose.empty() || blend.empty()) << "models/classifier.txt or models/blend_classifier.txt is missing";
+  posecheck_test::write_file(dir + "/face3d.txt", face);
+  posecheck_test::write_file(dir + "/classifier.txt", pose);
+  posecheck_test::write_file(dir + "/blend_classifier.txt", pose);
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("expected 'blend' or 'blend_sectors'"), std::string::npos) << r.out;
+  posecheck_test::write_file(dir + "/classifier.txt", blend);
+  posecheck_test::write_file(dir + "/blend_classifier.txt", blend);
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("load it as the blend classifier"), std::string::npos) << r.out;
 }
 
 TEST_F(Cli, UsageErrorsExitTwo) {

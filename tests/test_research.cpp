@@ -304,3 +304,29 @@ TEST(EndToEnd, ShuffledLabelsStayNearChance) {
   for (const auto& x : test.x) s.push_back(c.probability_fake(x));
   EXPECT_NEAR(auroc(s, test.y), 0.5, 0.06);
 }
+
+TEST(BlendDataset, ReadsTheBlendColumnsAndSaysWhenThereAreNone) {
+  FeatureRow r;
+  r.status = "ok";
+  r.label = "fake";
+  r.group = "g";
+  r.video = "v";
+  // No blend columns (a --landmarks table): a clear error, not an empty dataset.
+  EXPECT_THROW(make_dataset({r}, FeatureVariant::kBlend), posecheck::Error);
+  for (int k = 0; k < 6; ++k) r.extra["blend_" + std::to_string(k)] = k;
+  const Dataset d = make_dataset({r}, FeatureVariant::kBlend);
+  ASSERT_EQ(d.x.size(), 1u);
+  EXPECT_EQ(d.x[0], (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  // blend_sectors also needs blendsec_0..5; the error names the missing column.
+  try {
+    make_dataset({r}, FeatureVariant::kBlendSectors);
+    FAIL() << "expected an error";
+  } catch (const posecheck::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("blendsec_0"), std::string::npos) << e.what();
+  }
+  for (int k = 0; k < 6; ++k) r.extra["blendsec_" + std::to_string(k)] = 10 + k;
+  const Dataset s = make_dataset({r}, FeatureVariant::kBlendSectors);
+  ASSERT_EQ(s.x[0].size(), 12u);
+  EXPECT_EQ(s.x[0][6], 10);
+  EXPECT_EQ(s.x[0][11], 15);
+}

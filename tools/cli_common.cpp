@@ -118,12 +118,15 @@ Checker load_checker(const ModelOptions& options) {
   if (!file_exists(face_path)) throw Error(ErrorCode::kIo, "no 3D face model at " + face_path);
   FaceModel3D face = parse_face_model(checked_text(options.model_dir, "face3d.txt", sums));
 
-  std::optional<Classifier> classifier, track_classifier;
+  std::optional<Classifier> classifier, track_classifier, blend_classifier;
   if (options.use_classifier && file_exists(options.model_dir + "/classifier.txt")) {
     classifier = Classifier::parse(checked_text(options.model_dir, "classifier.txt", sums));
   }
   if (options.use_classifier && file_exists(options.model_dir + "/track_classifier.txt")) {
     track_classifier = Classifier::parse(checked_text(options.model_dir, "track_classifier.txt", sums));
+  }
+  if (options.use_classifier && file_exists(options.model_dir + "/blend_classifier.txt")) {
+    blend_classifier = Classifier::parse(checked_text(options.model_dir, "blend_classifier.txt", sums));
   }
 
   if (!file_exists(options.landmark_model)) {
@@ -133,7 +136,7 @@ Checker load_checker(const ModelOptions& options) {
   const auto bytes = read_file_bytes(options.landmark_model, 1u << 30);
   const bool is_default = options.landmark_model == "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   LandmarkModel landmarks = LandmarkModel::from_bytes(bytes.data(), bytes.size(), is_default ? kDlib68ModelSha256 : "");
-  return Checker(std::move(landmarks), std::move(face), std::move(classifier), std::move(track_classifier));
+  return Checker(std::move(landmarks), std::move(face), std::move(classifier), std::move(track_classifier), std::move(blend_classifier));
 }
 
 CheckerOptions checker_options(const ParsedArgs& parsed) {

@@ -22,6 +22,11 @@ void write_models(JsonWriter& w, const Checker& checker, const CheckerOptions& o
   w.key("face3d").value(checker.face_model().sha256);
   w.key("classifier");
   if (checker.classifier()) w.value(checker.classifier()->sha256()); else w.null();
+  w.key("blend_classifier");
+  if (checker.blend_classifier()) w.value(checker.blend_classifier()->sha256()); else w.null();
+  w.key("track_classifier");
+  if (checker.track_classifier()) w.value(checker.track_classifier()->sha256()); else w.null();
+  w.key("face_cue").value(face_cue_name(checker.face_cue()));
   w.end_object();
 }
 
@@ -65,7 +70,8 @@ std::string check_image(Checker& checker, const std::string& path, const std::ve
   w.end_array();
   w.key("score").value(result.score);
   w.key("verdict").value(verdict(result.score, result.faces_found, checker));
-  write_bands(w, checker.classifier());
+  write_bands(w, checker.face_classifier());
+  write_bands(w, checker.classifier(), "pose_bands");
   w.end_object();
   return w.str();
 }
@@ -110,7 +116,8 @@ std::string check_video(Checker& checker, const std::string& path, double fps, c
   tail.end_array();
   tail.key("score").value(people.score);
   tail.key("verdict").value(video_verdict(people, faces_seen, checker));
-  write_bands(tail, checker.classifier());
+  write_bands(tail, checker.face_classifier());
+  write_bands(tail, checker.classifier(), "pose_bands");
   write_bands(tail, checker.track_classifier(), "head_motion_bands");
   out += "," + tail.str() + "}";
   return out;

@@ -81,6 +81,13 @@ Scored score_rows(const std::vector<FeatureRow>& rows, const std::function<doubl
   }
   for (const auto& r : rows) {
     if (r.status != "ok" || r.label_value() < 0) continue;
+    if (is_blend_variant(variant)) {  // faces whose surroundings were in the image
+      if (!r.extra.count("blend_0")) continue;
+      s.score.push_back(p_fake(r.blend_features(variant)));
+      s.label.push_back(r.label_value());
+      s.video.push_back(r.video);
+      continue;
+    }
     s.score.push_back(p_fake(r.features(variant)));
     s.label.push_back(r.label_value());
     s.video.push_back(r.video);

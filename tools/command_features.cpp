@@ -23,6 +23,7 @@
 #include <set>
 
 #include "cli_common.h"
+#include "blend_evidence.h"
 #include "track_evidence.h"
 #include "decode_image.h"
 #include "decode_video.h"
@@ -93,7 +94,20 @@ void add_track_columns(Sink& sink) {
   }
 }
 
-void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
+// Blend columns (core/blend_evidence.h): blend_0..5 = blend_features() and
+// blendsec_0..5 = BlendEvidence::sectors, for
+// faces whose surroundings are inside the image.
+void add_blend_columns(FeatureRow& row, const ImageView& image, const Landmarks& landmarks) {
+  const BlendEvidence e = blend_evidence(image, landmarks);
+  if (!e.ok) return;
+  const auto x = blend_features(e);
+  for (int k = 0; k < kBlendFeatureCount; ++k) row.extra["blend_" + std::to_string(k)] = x[std::size_t(k)];
+  // The sector measures (BlendEvidence::sectors): with blend_0..5, variant blend_sectors.
+  for (std::size_t k = 0; k < e.sectors.size(); ++k) row.extra["blendsec_" + std::to_string(k)] = e.sectors[k];
+}
+
+// `image` is null for bring-your-own landmarks (no pixels: no blend columns).
+void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base, const ImageView* image = nullptr) {
   base.camera = camera_model_name(r.camera);
   if (r.faces.empty()) {
     base.status = "no_face";
@@ -110,6 +124,7 @@ void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base) {
       row.status = "ok";
       row.set_features(*f.features, f.rotation_difference_deg);
       sink.landmarks[sink.rows.size()] = f.landmarks;
+      if (image) add_blend_columns(row, *image, f.landmarks);
       if (sink.extra_face) research::add_extra_columns(row, f, *sink.extra_face, r.width, r.height, sink.solver);
       ++sink.counts.ok;
     } else {
@@ -153,12 +168,13 @@ void process_file(Checker& checker, const CheckerOptions& options, double fps, c
     const auto bytes = read_file_bytes(path);
     if (sniff_image_format(bytes) != ImageFormat::kUnknown) {
       const DecodedImage image = decode_image(bytes);
-      add_image_result(sink, checker.check(image.view(), options), base);
+      const ImageView view = image.view();
+      add_image_result(sink, checker.check(view, options), base, &view);
     } else if (!bytes.empty() && looks_like_video(path)) {
       decode_video(path, fps, [&](int index, double, const ImageView& frame) {
         FeatureRow row = base;
         row.frame = index;
-        add_image_result(sink, checker.check(frame, options), row);
+        add_image_result(sink, checker.check(frame, options), row, &frame);
         return true;
       });
     } else {

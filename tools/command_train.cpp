@@ -28,7 +28,7 @@ using namespace research;
 int usage(const std::string& why) {
   std::fprintf(stderr,
                "posecheck train: %s\n"
-               "usage: posecheck train --features CSV... --out DIR [--variant vec|vec_t|rvec|rvec_t|rmat|rmat_t] [--folds 5]\n"
+               "usage: posecheck train --features CSV... --out DIR [--variant vec|vec_t|rvec|rvec_t|rmat|rmat_t|track|blend|blend_sectors] [--folds 5]\n"
                "                       [--seed N] [--val CSV...] [--band-rates-from NESTED_PREDICTIONS.csv] [--verbose]\n"
                "  several --variant: the one with the highest grouped CV AUROC is kept\n"
                "  --val: choose the evidence bands on this validation data (default: held-out CV predictions)\n",

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "blend_evidence.h"
 #include "errors.h"
 
 namespace posecheck::research {
@@ -69,6 +70,20 @@ std::vector<std::pair<int, std::string>> lines_of(const std::string& text) {
 }  // namespace
 
 int FeatureRow::label_value() const { return label == "fake" ? 1 : label == "real" ? 0 : -1; }
+
+std::vector<double> FeatureRow::blend_features(FeatureVariant variant) const {
+  std::vector<std::string> columns;
+  for (int k = 0; k < kBlendFeatureCount; ++k) columns.push_back("blend_" + std::to_string(k));
+  if (variant == FeatureVariant::kBlendSectors)
+    for (int k = 0; k < kBlendSectorFeatureCount - kBlendFeatureCount; ++k) columns.push_back("blendsec_" + std::to_string(k));
+  std::vector<double> x;
+  for (const auto& c : columns) {
+    const auto it = extra.find(c);
+    if (it == extra.end()) throw Error(ErrorCode::kInvalidArgument, "row of " + file + " lacks column " + c);
+    x.push_back(it->second);
+  }
+  return x;
+}
 
 void FeatureRow::set_features(const PoseFeatures& f, double rot_diff) {
   has_features = true;

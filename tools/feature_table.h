@@ -47,6 +47,9 @@ struct FeatureRow {
 
   // One of the paper's six variants (kTrack is per track: make_dataset).
   const std::vector<double>& features(FeatureVariant v) const { return variants.at(std::size_t(v)); }
+  // blend_0..5, then for kBlendSectors blendsec_0..5 (core/blend_evidence.h).
+  // Throws Error kInvalidArgument naming a missing column.
+  std::vector<double> blend_features(FeatureVariant variant) const;
   // Label as 1 (fake), 0 (real), -1 (unknown).
   int label_value() const;
   void set_features(const PoseFeatures& f, double rotation_difference_deg);

@@ -124,6 +124,25 @@ void write_face(JsonWriter& w, const FaceResult& f) {
   w.key("p_fake").value(f.p_fake);
   w.key("band");
   if (f.band) w.value(band_name(*f.band)); else w.null();
+  w.key("pose_p_fake").value(f.pose_p_fake);
+  w.key("pose_band");
+  if (f.pose_band) w.value(band_name(*f.pose_band)); else w.null();
+  w.key("blend");
+  if (f.blend) {
+    w.begin_object().key("ok").value(f.blend->ok);
+    if (f.blend->ok) {
+      w.key("detail_ratio").begin_array();
+      for (double x : f.blend->detail_ratio) w.value(x);
+      w.end_array();
+      w.key("slope_difference").value(f.blend->slope_difference).key("seam_ratio").value(f.blend->seam_ratio);
+      w.key("chroma_step").value(f.blend->chroma_step).key("ring_to_face_detail").value(f.blend->ring_to_face_detail());
+    } else {
+      w.key("reason").value(f.blend->reason);
+    }
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.end_object();
 }
 

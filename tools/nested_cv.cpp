@@ -27,11 +27,12 @@ Dataset subset(const Dataset& d, const std::vector<int>& fold, int f, bool in_fo
   return s;
 }
 
-// A classifier-file variant (the paper's six, or "track"): make_dataset.
+// A classifier-file variant (the paper's six, "track", "blend" or "blend_sectors"): make_dataset.
 bool is_classifier_variant(const std::string& name) {
   for (auto v : all_variants())
     if (name == variant_name(v)) return true;
-  return name == variant_name(FeatureVariant::kTrack);
+  return name == variant_name(FeatureVariant::kTrack) || name == variant_name(FeatureVariant::kBlend) ||
+         name == variant_name(FeatureVariant::kBlendSectors);
 }
 
 }  // namespace

@@ -41,6 +41,22 @@ Dataset make_dataset(const std::vector<FeatureRow>& rows, FeatureVariant variant
     }
     return d;
   }
+  if (is_blend_variant(variant)) {
+    // One row per face that has the blend columns (its surroundings were in the image).
+    for (const auto& r : rows) {
+      if (r.status != "ok" || r.label_value() < 0 || !r.extra.count("blend_0")) continue;
+      d.x.push_back(r.blend_features(variant));
+      d.y.push_back(r.label_value());
+      d.group.push_back(r.group);
+      d.video.push_back(r.video);
+    }
+    const bool judged = std::any_of(rows.begin(), rows.end(), [](const FeatureRow& r) { return r.status == "ok" && r.label_value() >= 0; });
+    if (d.x.empty() && judged) {
+      throw Error(ErrorCode::kInvalidArgument, std::string("no judged row has the blend columns for variant ") + variant_name(variant) +
+                                                   ": they are measured on images (features from --landmarks have none)");
+    }
+    return d;  // camera: the blend cue does not depend on one (d.camera stays the default)
+  }
   std::string camera;
   for (const auto& r : rows) {
     if (r.status != "ok" || !r.has_features || r.label_value() < 0) continue;

@@ -111,6 +111,26 @@ val face_value(const FaceResult& f) {
   v.set("reason", f.reason);
   v.set("p_fake", optional_number(f.p_fake));
   v.set("band", f.band ? val(std::string(band_name(*f.band))) : val::null());
+  v.set("pose_p_fake", optional_number(f.pose_p_fake));
+  v.set("pose_band", f.pose_band ? val(std::string(band_name(*f.pose_band))) : val::null());
+  if (f.blend) {
+    val b = val::object();
+    b.set("ok", f.blend->ok);
+    if (f.blend->ok) {
+      val ratios = val::array();
+      for (double x : f.blend->detail_ratio) ratios.call<void>("push", x);
+      b.set("detail_ratio", ratios);
+      b.set("slope_difference", f.blend->slope_difference);
+      b.set("seam_ratio", f.blend->seam_ratio);
+      b.set("chroma_step", f.blend->chroma_step);
+      b.set("ring_to_face_detail", f.blend->ring_to_face_detail());
+    } else {
+      b.set("reason", f.blend->reason);
+    }
+    v.set("blend", b);
+  } else {
+    v.set("blend", val::null());
+  }
   return v;
 }
 
@@ -145,7 +165,7 @@ class Analyzer {
   // face and classifier models are small texts. An empty classifier text
   // means no P(fake).
   val load(std::size_t landmark_bytes, const std::string& landmark_sha256, const std::string& face_text,
-           const std::string& classifier_text, const std::string& track_classifier_text) {
+           const std::string& classifier_text, const std::string& track_classifier_text, const std::string& blend_classifier_text) {
     return guarded([&] {
       if (landmark_bytes > input_.size()) throw Error(ErrorCode::kInvalidArgument, "landmark model size exceeds the input buffer");
       const auto t0 = std::chrono::steady_clock::now();
@@ -156,7 +176,9 @@ class Analyzer {
       if (!classifier_text.empty()) cls = Classifier::parse(classifier_text);
       std::optional<Classifier> track;
       if (!track_classifier_text.empty()) track = Classifier::parse(track_classifier_text);
-      checker_.emplace(std::move(lm), std::move(face), std::move(cls), std::move(track));
+      std::optional<Classifier> blend;
+      if (!blend_classifier_text.empty()) blend = Classifier::parse(blend_classifier_text);
+      checker_.emplace(std::move(lm), std::move(face), std::move(cls), std::move(track), std::move(blend));
       const auto t2 = std::chrono::steady_clock::now();
       release_input();
       val v = val::object();
@@ -165,6 +187,7 @@ class Analyzer {
       v.set("face3d", checker_->face_model().sha256);
       v.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
       v.set("track_classifier", checker_->track_classifier() ? val(checker_->track_classifier()->sha256()) : val::null());
+      v.set("blend_classifier", checker_->blend_classifier() ? val(checker_->blend_classifier()->sha256()) : val::null());
       v.set("camera", std::string(camera_model_name(checker_->camera(CheckerOptions{}))));
       // Where the time went: the landmark model (hash + parse), then the rest
       // (3D face, classifier, and the face detector).
@@ -196,7 +219,8 @@ class Analyzer {
       v.set("people", list);
       v.set("score", optional_number(people.score));
       v.set("verdict", video_verdict(people, video_faces_seen_, *checker_));
-      v.set("bands", bands_value(checker_->classifier()));
+      v.set("bands", bands_value(checker_->face_classifier()));
+      v.set("pose_bands", bands_value(checker_->classifier()));
       v.set("head_motion_bands", bands_value(checker_->track_classifier()));
       video_.reset();
       return v;
@@ -232,7 +256,8 @@ class Analyzer {
       v.set("faces", faces);
       v.set("score", optional_number(r.score));
       v.set("verdict", verdict(r.score, r.faces_found, *checker_));
-      v.set("bands", bands_value(checker_->classifier()));
+      v.set("bands", bands_value(checker_->face_classifier()));
+      v.set("pose_bands", bands_value(checker_->classifier()));
       return v;
     });
   }
@@ -280,6 +305,9 @@ class Analyzer {
     m.set("landmarks", checker_->landmark_model().sha256());
     m.set("face3d", checker_->face_model().sha256);
     m.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
+    m.set("blend_classifier", checker_->blend_classifier() ? val(checker_->blend_classifier()->sha256()) : val::null());
+    m.set("track_classifier", checker_->track_classifier() ? val(checker_->track_classifier()->sha256()) : val::null());
+    m.set("face_cue", std::string(face_cue_name(checker_->face_cue())));
     return m;
   }
 

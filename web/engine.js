@@ -50,6 +50,8 @@ async function loadModule(moduleUrl, wasmBinary) {
  * @param {string} [o.classifier] classifier text ('' or absent: no P(fake))
  * @param {string} [o.trackClassifier] head-motion (track) classifier text ('' or absent: people in videos
  *   are scored by their frames' mean P(fake) only)
+ * @param {string} [o.blendClassifier] blend classifier text (the face against its surroundings; '' or
+ *   absent: faces get their P(fake) from the pose cue, the paper's pipeline)
  */
 export async function createEngine(o) {
   const started = performance.now();
@@ -63,7 +65,7 @@ export async function createEngine(o) {
   };
   put(o.landmarkModel);
   const models = unwrap(analyzer.load(o.landmarkModel.length, o.landmarkSha256 ?? '', o.faceModel, o.classifier ?? '',
-    o.trackClassifier ?? ''));
+    o.trackClassifier ?? '', o.blendClassifier ?? ''));
   const loaded = performance.now();
   const { landmark_model_ms: landmarkModelMs, detector_and_others_ms: othersMs } = models.timings;
   delete models.timings;

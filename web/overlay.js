@@ -102,7 +102,8 @@ export const WORDING = Object.freeze({
 
 /** Said with every scored verdict: what a clean result does not mean. */
 export const NOT_PROOF = 'A result with little evidence is not proof that the picture is real: ' +
-  'this check sees one trace of early face swaps only.';
+  'this check sees two traces of early face swaps only (a face with less fine detail than its surroundings, ' +
+  'head poses that disagree), and a low-quality picture hides the first.';
 
 const percent = (x) => `${Math.round(x * 100)}%`;
 
@@ -121,23 +122,43 @@ export function bandMeaning(bands, band) {
 const fixed = (x, digits) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 
 /**
+ * How the face's fine detail compares with its surroundings' (the blend
+ * cue's measure, as measured: not the classifier's band), or ''.
+ */
+export function blendSentence(face) {
+  const r = face.blend?.ok ? face.blend.ring_to_face_detail : null;
+  if (r === null || r === undefined) return '';
+  return r >= 1 ? `its surroundings have ${r.toFixed(1)}× the face's fine detail`
+    : `the face has ${(1 / r).toFixed(1)}× its surroundings' fine detail`;
+}
+
+/**
  * One face's verdict line, e.g. "Face 1: Little evidence of a face swap
- * (P(fake) 8%) · the two head poses differ by 1.1°". The geometry is stated
+ * (P(fake) 8%) · its surroundings have 1.4× the face's fine detail · the two
+ * head poses differ by 1.1° (pose cue: P(fake) 40%)". The measures are stated
  * as measured, apart from the classifier's band.
  */
 export function faceHeadline(face, index) {
+  const ok = face.status === 'ok';
+  const blend = ok ? blendSentence(face) : '';
+  const poseCue = face.blend && face.pose_p_fake !== null && face.pose_p_fake !== undefined
+    ? ` (pose cue: P(fake) ${percent(face.pose_p_fake)})` : '';
   return `Face ${index + 1}: ${WORDING[faceBand(face)]}` +
     (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
-    (face.status !== 'ok' ? ` — ${face.reason}` : '') +
-    (face.rotation_difference_deg !== null && face.status === 'ok'
-      ? ` · the two head poses differ by ${face.rotation_difference_deg.toFixed(1)}°` : '');
+    (!ok ? ` — ${face.reason}` : '') +
+    (blend ? ` · ${blend}` : '') +
+    (face.rotation_difference_deg !== null && ok
+      ? ` · the two head poses differ by ${face.rotation_difference_deg.toFixed(1)}°${poseCue}` : '');
 }
 
 /** The numbers behind a face's verdict, as a sentence; '' when it has no features. */
 export function faceNumbers(face) {
   if (!face.features) return '';
   const t = face.features.rmat_t.slice(9);
-  return `Angle between the two head poses: ${fixed(face.rotation_difference_deg, 2)}°. ` +
+  const b = face.blend?.ok ? face.blend : null;
+  const blend = b ? `Fine detail, face against its surroundings (log ratio): ${fixed(b.detail_ratio[0], 2)}; ` +
+    `relative spectral slope ${fixed(b.slope_difference, 2)}; seam ${fixed(b.seam_ratio, 2)}; colour step ${fixed(b.chroma_step, 2)}. ` : '';
+  return blend + `Angle between the two head poses: ${fixed(face.rotation_difference_deg, 2)}°. ` +
     `Translation difference: ${fixed(Math.hypot(...t), 1)} mm. Cosine distance of the facing directions: ${fixed(face.cosine_distance, 5)}. ` +
     `Reprojection error: whole face ${fixed(face.pose_whole.rms_px, 2)} px, central face ${fixed(face.pose_central.rms_px, 2)} px.`;
 }
@@ -159,10 +180,11 @@ export function personLine(p, framesAnalysed) {
   const basis = p.basis === 'head_motion' ? ', from head motion' : p.basis === 'frames' ? ', mean over frames' : '';
   const score = p.score !== null ? ` (P(fake) ${percent(p.score)}${basis})` : '';
   const frames = p.basis === 'head_motion' && p.mean_p_fake !== null ? ` · frames' mean P(fake) ${percent(p.mean_p_fake)}` : '';
+  const motionP = p.basis === 'frames' && p.head_motion_p_fake !== null ? ` · head motion P(fake) ${percent(p.head_motion_p_fake)}` : '';
   const motion = p.head_motion.ok
     ? ` · the central face turned in depth ${p.head_motion.flatness_ratio.toFixed(1)}× as much as the jaw line`
     : ` · head motion not judged: ${p.head_motion.reason}`;
-  return `${head}: ${verdict}${score}${frames}${motion}`;
+  return `${head}: ${verdict}${score}${frames}${motionP}${motion}`;
 }
 
 /** The note for faces found beyond maxFaces (not analysed), or null. */

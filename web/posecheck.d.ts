@@ -25,6 +25,8 @@ export interface ModelOptions {
   classifier?: string;
   /** Head-motion (track) classifier for people in videos (URL or text; empty: frames only). */
   trackClassifier?: string;
+  /** Blend classifier: the face against its own surroundings (URL or text; empty: the pose cue decides). */
+  blendClassifier?: string;
   workerUrl?: string;
 }
 
@@ -68,21 +70,43 @@ export interface FaceResult {
   rotation_difference_deg: number | null;
   status: 'ok' | 'cannot_judge';
   reason: string;
+  /** The face's P(fake) and band, from the checker's face cue (models.face_cue). */
   p_fake: number | null;
   band: Band | null;
+  /** The pose cue alone (the paper's method), whichever cue decides. */
+  pose_p_fake: number | null;
+  pose_band: Band | null;
+  /** The face against its own surroundings (core/blend_evidence.h); null without a blend classifier. */
+  blend: BlendEvidence | null;
 }
+
+/**
+ * Blend measures: log ratios of fine-detail energy inside the face to a ring around it, in the same frame.
+ * ring_to_face_detail: how many times more fine detail the surroundings have than the face.
+ */
+export type BlendEvidence =
+  | { ok: true; detail_ratio: [number, number, number]; slope_difference: number; seam_ratio: number; chroma_step: number;
+      ring_to_face_detail: number }
+  | { ok: false; reason: string };
 
 export interface ImageResult {
   width: number;
   height: number;
   /** Model hashes and the camera model used ('face': centred on each face; 'paper': the paper's). */
-  models: { camera: 'face' | 'paper'; landmarks: string; face3d: string; classifier: string | null };
+  models: {
+    camera: 'face' | 'paper'; landmarks: string; face3d: string; classifier: string | null;
+    blend_classifier: string | null; track_classifier: string | null;
+    /** Which cue gives faces their P(fake): 'blend' when a blend classifier is loaded, else 'pose'. */
+    face_cue: 'blend' | 'pose';
+  };
   faces_found: number;
   /** Largest face first. */
   faces: FaceResult[];
   score: number | null;
   verdict: 'no_face' | 'not_scored' | 'cannot_judge' | Band;
+  /** The face cue's bands (verdict, p_fake); pose_bands: the pose cue's (pose_p_fake). */
   bands: Bands | null;
+  pose_bands: Bands | null;
   timestamp_ms?: number;
 }
 
@@ -99,7 +123,7 @@ export interface PersonResult {
     | { ok: true; flatness_ratio: number; central_depth: number; jaw_depth: number; nonrigid_rms: number }
     | { ok: false; reason: string };
   head_motion_p_fake: number | null;
-  /** head_motion_p_fake when there is one, else mean_p_fake. */
+  /** With the blend cue: mean_p_fake. With the pose cue: head_motion_p_fake when there is one, else mean_p_fake. */
   score: number | null;
   basis: 'head_motion' | 'frames' | null;
   band: Band | null;
@@ -116,6 +140,7 @@ export interface VideoSummary {
   score: number | null;
   verdict: 'no_face' | 'not_scored' | 'cannot_judge' | Band;
   bands: Bands | null;
+  pose_bands: Bands | null;
   head_motion_bands: Bands | null;
 }
 

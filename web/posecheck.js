@@ -32,6 +32,7 @@ export const DEFAULT_MODELS = Object.freeze({
   faceModel: here('./dist/models/face3d.txt'),
   classifier: here('./dist/models/classifier.txt'),
   trackClassifier: here('./dist/models/track_classifier.txt'),
+  blendClassifier: here('./dist/models/blend_classifier.txt'),
 });
 
 export class PoseChecker {

@@ -34,17 +34,18 @@ function pixelsOf(msg) {
 
 const handlers = {
   async init({ options }) {
-    const [wasmBinary, landmarkModel, faceModel, classifier, trackClassifier] = await Promise.all([
+    const [wasmBinary, landmarkModel, faceModel, classifier, trackClassifier, blendClassifier] = await Promise.all([
       bytesOf(options.wasmUrl, 'WebAssembly module'),
       bytesOf(options.landmarkModel, 'landmark model'),
       textOf(options.faceModel, '3D face model'),
       // No classifier file (404) means faces get poses but no P(fake).
       textOf(options.classifier, 'classifier', { optional: true }),
       textOf(options.trackClassifier, 'head-motion classifier', { optional: true }),
+      textOf(options.blendClassifier, 'blend classifier', { optional: true }),
     ]);
     engine = await createEngine({
       moduleUrl: options.moduleUrl, wasmBinary, landmarkModel, landmarkSha256: options.landmarkSha256, faceModel, classifier,
-      trackClassifier,
+      trackClassifier, blendClassifier,
     });
     return { models: engine.models, version: engine.version(), loadTimes: engine.loadTimes };
   },

@@ -128,6 +128,18 @@ describe('checker page', { skip }, () => {
     assert.match(readFileSync(await csv.path(), 'utf8'), /^file,type,time_s,face,status/);
   });
 
+  test('one online visit is enough to work offline (the service worker caches the models on install)', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const p = await fresh.newPage();
+    await openChecker(p, origin);
+    await p.evaluate(() => navigator.serviceWorker.ready);
+    await fresh.setOffline(true);
+    await p.reload();
+    await p.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
+    assert.equal(await p.evaluate(() => document.body.dataset.ready), 'true', await p.textContent('#load-status'));
+    await fresh.close();
+  });
+
   test('reloading offline still works (service worker cache)', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.reload();

@@ -23,6 +23,7 @@ export const faceModelText = () => readFileSync(join(root, 'models/face3d.txt'),
 // The shipped classifiers: required (a missing one fails the tests that use them).
 export const classifierText = () => readFileSync(join(root, 'models/classifier.txt'), 'utf8');
 export const trackClassifierText = () => readFileSync(join(root, 'models/track_classifier.txt'), 'utf8');
+export const blendClassifierText = () => readFileSync(join(root, 'models/blend_classifier.txt'), 'utf8');
 
 export function engine(extra = {}) {
   return createEngine({
@@ -33,6 +34,7 @@ export function engine(extra = {}) {
     faceModel: faceModelText(),
     classifier: classifierText(),
     trackClassifier: trackClassifierText(),
+    blendClassifier: blendClassifierText(),
     ...extra,
   });
 }

@@ -30,7 +30,17 @@ describe('overlay', () => {
       assert.match(faceHeadline(face, i), new RegExp(`^Face ${i + 1}: `));
       if (face.p_fake !== null) assert.match(faceHeadline(face, i), new RegExp(`P\\(fake\\) ${Math.round(face.p_fake * 100)}%`));
       assert.match(faceNumbers(face), new RegExp(`two head poses: ${face.rotation_difference_deg.toFixed(2)}°`));
+      // The blend cue decides with the shipped models, and its measure is stated as measured.
+      if (face.status === 'ok') {
+        assert.equal(face.blend.ok, true, `face ${i}: blend measured`);
+        const r = face.blend.ring_to_face_detail;
+        const said = r >= 1 ? `its surroundings have ${r.toFixed(1)}× the face's fine detail` : `the face has ${(1 / r).toFixed(1)}× its surroundings' fine detail`;
+        assert.ok(faceHeadline(face, i).includes(said), faceHeadline(face, i));
+        assert.ok(faceHeadline(face, i).includes(`(pose cue: P(fake) ${Math.round(face.pose_p_fake * 100)}%)`), faceHeadline(face, i));
+        assert.match(faceNumbers(face), /^Fine detail, face against its surroundings \(log ratio\): -?\d+\.\d\d/);
+      }
     });
+    assert.ok(r.faces.some((f) => f.status === 'ok'), 'at least one face judged, so the blend wording is tested');
     assert.equal(unanalysedFacesNote(r), null);
     const one = e.check(px.rgba, px.width, px.height, { maxFaces: 1 });
     assert.equal(one.faces.length, 1);

@@ -11,7 +11,8 @@ test('the package ships the API, types, module and default models', () => {
   const files = new Set(pack.files.map((f) => f.path));
   for (const f of ['web/posecheck.js', 'web/engine.js', 'web/worker.js', 'web/posecheck.d.ts', 'web/dist/posecheck.mjs',
     'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/landmarks68.pclm', 'web/dist/models/face3d.txt', 'models/face3d.txt',
-    'web/dist/models/classifier.txt', 'web/dist/models/track_classifier.txt', 'models/classifier.txt', 'models/track_classifier.txt']) {
+    'web/dist/models/classifier.txt', 'web/dist/models/track_classifier.txt', 'models/classifier.txt', 'models/track_classifier.txt',
+    'web/dist/models/blend_classifier.txt', 'models/blend_classifier.txt']) {
     assert.ok(files.has(f), `package lacks ${f}`);
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -28,6 +29,7 @@ test('the public entry point imports in Node and exposes the API', async () => {
   assert.match(api.DEFAULT_MODELS.landmarkModel, /landmarks68\.pclm$/);
   assert.match(api.FULL_LANDMARK_MODEL.landmarkModel, /shape_predictor_68_face_landmarks\.dat$/);
   assert.match(api.DEFAULT_MODELS.trackClassifier, /track_classifier\.txt$/);
+  assert.match(api.DEFAULT_MODELS.blendClassifier, /blend_classifier\.txt$/);
   // Videos: the per-person API exists in the code and in the types.
   assert.equal(typeof api.PoseChecker.prototype.beginVideo, 'function');
   const types = readFileSync(join(root, 'web/posecheck.d.ts'), 'utf8');

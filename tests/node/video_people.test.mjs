@@ -25,7 +25,9 @@ before(async () => {
   e = await engine();
 });
 
-function checkSummary(summary, frameResults, what) {
+// cue: the face cue of the loaded models ('blend': a person's frames decide, head motion is shown
+// beside them; 'pose': head motion decides when it can be measured).
+function checkSummary(summary, frameResults, what, cue) {
   assert.equal(summary.people.length, 3, `${what}: three people`);
   for (const p of summary.people) {
     assert.equal(p.main, true, `${what}: person ${p.id} is a main person`);
@@ -36,7 +38,12 @@ function checkSummary(summary, frameResults, what) {
     const mean = ps.reduce((a, b) => a + b, 0) / ps.length;
     assert.ok(Math.abs(p.mean_p_fake - mean) < 1e-9, `${what}: person ${p.id} mean ${p.mean_p_fake} vs ${mean}`);
     assert.ok(p.score !== null && ['head_motion', 'frames'].includes(p.basis), `${what}: person ${p.id} scored`);
-    if (p.head_motion.ok) assert.equal(p.basis, 'head_motion');
+    if (cue === 'blend') {
+      assert.equal(p.basis, 'frames', `${what}: with the blend cue a person's frames decide`);
+      assert.equal(p.score, p.mean_p_fake);
+    } else if (p.head_motion.ok) {
+      assert.equal(p.basis, 'head_motion');
+    }
     assert.ok(p.most_suspicious_frames.length >= 1 && p.most_suspicious_frames.length <= 3);
   }
   // Every face of every frame belongs to exactly one person.
@@ -52,7 +59,8 @@ function checkSummary(summary, frameResults, what) {
 describe('people in a video', () => {
   test('the native CLI gives three people and the verdict from them', () => {
     assert.equal(native.frames_analysed, 12);
-    checkSummary(native, native.frames, 'CLI');
+    assert.equal(native.models.face_cue, 'blend', 'the shipped models let the blend cue decide');
+    checkSummary(native, native.frames, 'CLI', native.models.face_cue);
     assert.ok(native.head_motion_bands && native.head_motion_bands.held_out, 'the head-motion classifier ships with its held-out band shares');
   });
 
@@ -66,9 +74,29 @@ describe('people in a video', () => {
     });
     const summary = e.endVideo();
     assert.equal(summary.frames_analysed, 12);
-    checkSummary(summary, results, 'WebAssembly');
+    assert.equal(results[0].models.face_cue, 'blend');
+    checkSummary(summary, results, 'WebAssembly', results[0].models.face_cue);
     // Same tracks as the CLI (the frames are decoded by another path, so scores may differ a little).
     assert.deepEqual(summary.people.map((p) => p.frames_seen), native.people.map((p) => p.frames_seen));
+  });
+
+  test('without a blend classifier the pose cue decides and head motion scores people (the paper pipeline)', async () => {
+    const pose = await engine({ blendClassifier: '' });
+    const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
+    pose.beginVideo();
+    const results = files.map((f, i) => {
+      const { rgba, width, height } = decodeNative(join(dir, f));
+      return pose.checkVideoFrame(rgba, width, height, i);
+    });
+    const summary = pose.endVideo();
+    assert.equal(results[0].models.face_cue, 'pose');
+    assert.equal(results[0].models.blend_classifier, null);
+    for (const r of results) for (const f of r.faces) {
+      assert.equal(f.blend, null);
+      assert.equal(f.p_fake, f.pose_p_fake, 'the face P(fake) is the pose cue\'s');
+    }
+    checkSummary(summary, results, 'WebAssembly, pose cue', 'pose');
+    assert.ok(summary.people.some((p) => p.basis === 'head_motion'), 'head motion decides for someone');
   });
 
   test('video calls used out of order are clear errors, and the engine still works', () => {

@@ -41,6 +41,16 @@ function assertSameFaces(wasm, native, name) {
       assertNear(fw.cosine_distance, fn.cosine_distance, 1e-6, `${at} cosine distance`);
     }
     if (fw.p_fake !== null || fn.p_fake !== null) assertNear(fw.p_fake, fn.p_fake, 1e-6, `${at} p_fake`);
+    if (fw.pose_p_fake !== null || fn.pose_p_fake !== null) assertNear(fw.pose_p_fake, fn.pose_p_fake, 1e-6, `${at} pose_p_fake`);
+    // The blend measures: one C++ function on the same pixels.
+    assert.equal(fw.blend === null, fn.blend === null, `${at} blend present`);
+    if (fw.blend) {
+      assert.equal(fw.blend.ok, fn.blend.ok, `${at} blend ok`);
+      if (fw.blend.ok) {
+        fw.blend.detail_ratio.forEach((x, k) => assertNear(x, fn.blend.detail_ratio[k], 1e-6, `${at} blend detail_ratio[${k}]`));
+        for (const k of ['slope_difference', 'seam_ratio', 'chroma_step']) assertNear(fw.blend[k], fn.blend[k], 1e-6, `${at} blend ${k}`);
+      }
+    }
   });
   if (wasm.score !== null || native.score !== null) assertNear(wasm.score, native.score, 1e-6, `${name} score`);
   assert.equal(wasm.verdict, native.verdict, `${name} verdict`);
