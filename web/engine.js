@@ -101,11 +101,14 @@ export async function createEngine(o) {
     /** As check(), and adds the frame (frameIndex: increasing whole numbers) to the video begun. */
     checkVideoFrame: (rgba, width, height, frameIndex, options = {}) =>
       withPixels((w, h, opt) => analyzer.check(w, h, opt, frameIndex))(rgba, width, height, options),
-    /** Ends the video: {frames_analysed, people, score, verdict, bands, head_motion_bands} (as the CLI's video JSON). */
+    /** Ends the video: {frames_analysed, people, score, verdict, bands, pose_bands, head_motion_bands} (as the CLI's video JSON). */
     endVideo: () => unwrap(analyzer.endVideo()),
     /** One check with per-stage times (ms), for benchmarks. */
     profile: withPixels((w, h, opt) => analyzer.profile(w, h, opt)),
-    /** Pose and classifier stages on 68 given landmarks ([[x, y], ...] or 136 numbers). */
+    /**
+     * Pose and classifier stages on 68 given landmarks ([[x, y], ...] or 136 numbers). Landmarks carry no
+     * pixels: with a blend classifier loaded the face is cannot_judge and only pose_p_fake is given.
+     */
     judgeLandmarks(landmarks, width, height) {
       const flat = Array.isArray(landmarks[0]) ? landmarks.flat() : Array.from(landmarks);
       return unwrap(analyzer.judgeLandmarks(flat, width, height)).face;
