@@ -158,8 +158,7 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
 
   // The contour in canonical coordinates (centroid at the crop's centre).
   std::vector<Point2> contour;
-  for (int k = 1; k <= 17; ++k) contour.push_back(landmarks[std::size_t(landmark_index(k))]);
-  for (int k = 27; k >= 18; --k) contour.push_back(landmarks[std::size_t(landmark_index(k))]);
+  for (int i : face_outline_indices()) contour.push_back(landmarks[std::size_t(i)]);
   const Point2 centre(half, half);
   for (auto& p : contour) p = centre + (p - frame.centroid) * scale;
   const std::vector<double> radius = contour_radius(contour, centre);

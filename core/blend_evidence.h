@@ -8,7 +8,8 @@
 // resize or re-compression of the whole frame acts on both regions alike.
 //
 // Regions (on the 68 landmarks, 300-W numbering; see geometry.h):
-//   contour = jaw line (points 1-17) closed over the brows (27..18);
+//   contour = face_outline_indices() (geometry.h): the jaw line (points
+//             1-17) closed over the brows (27..18);
 //   inside  = the contour shrunk to 85% about the landmarks' centroid;
 //   seam    = between 90% and 110% of the contour;
 //   ring    = between 120% and 160% of the contour (cheeks' surroundings,

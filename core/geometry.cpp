@@ -37,6 +37,15 @@ const std::vector<int>& jaw_indices() {
   return idx;
 }
 
+const std::vector<int>& face_outline_indices() {
+  static const std::vector<int> idx = [] {
+    auto v = one_based_range(1, 17);
+    for (int k = 27; k >= 18; --k) v.push_back(landmark_index(k));
+    return v;
+  }();
+  return idx;
+}
+
 CameraIntrinsics camera_for_image(int width, int height) {
   if (width <= 0 || height <= 0) throw std::invalid_argument("camera_for_image: image size must be positive");
   CameraIntrinsics c;

@@ -45,6 +45,9 @@ const std::vector<int>& whole_face_indices();
 const std::vector<int>& central_face_indices();
 // Points of the jaw contour (1-17): the region a face swap keeps.
 const std::vector<int>& jaw_indices();
+// The face's outline as a closed polygon: the jaw line 1-17, then the brows
+// from 27 back to 18 (the region a face swap pastes lies inside it).
+const std::vector<int>& face_outline_indices();
 
 // Pinhole intrinsics in pixels. Requires fx > 0, fy > 0.
 struct CameraIntrinsics {
