@@ -379,8 +379,8 @@ function csvRows() {
   const rows = [['file', 'type', 'time_s', 'face', 'status', 'reason', 'p_fake', 'band', 'pose_p_fake', 'blend_ring_to_face_detail',
     'rotation_difference_deg', 'cosine_distance', 'verdict', 'score']];
   const faceRows = (file, type, time, r) => {
-    if (r.error) { rows.push([file, type, time, '', 'error', r.error, '', '', '', '', '', '']); return; }
-    if (!r.faces.length) rows.push([file, type, time, '', 'no_face', '', '', '', '', '', r.verdict, '']);
+    if (r.error) { rows.push([file, type, time, '', 'error', r.error, '', '', '', '', '', '', '', '']); return; }
+    if (!r.faces.length) rows.push([file, type, time, '', 'no_face', '', '', '', '', '', '', '', r.verdict, '']);
     r.faces.forEach((f, i) => rows.push([file, type, time, i + 1, f.status, f.reason, f.p_fake ?? '', f.band ?? '', f.pose_p_fake ?? '',
       f.blend?.ok ? f.blend.ring_to_face_detail : '', f.rotation_difference_deg ?? '', f.cosine_distance ?? '', r.verdict, r.score ?? '']));
   };

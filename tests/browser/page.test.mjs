@@ -125,7 +125,14 @@ describe('checker page', { skip }, () => {
     const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
     assert.ok(data.results.length >= 5);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    assert.match(readFileSync(await csv.path(), 'utf8'), /^file,type,time_s,face,status/);
+    const text = readFileSync(await csv.path(), 'utf8');
+    assert.match(text, /^file,type,time_s,face,status/);
+    // Every row (faces, no-face and error rows alike) has the header's fields: count them outside quotes.
+    const fields = (line) => { let n = 1, quoted = false; for (const ch of line) { if (ch === '"') quoted = !quoted; else if (ch === ',' && !quoted) n++; } return n; };
+    const lines = text.trim().split(/\r?\n/);
+    assert.ok(lines.length > 3, 'rows exported');
+    for (const line of lines) assert.equal(fields(line), fields(lines[0]), line);
+    assert.ok(lines.some((l) => /,no_face,|,error,/.test(l)), 'the export has a no-face or error row to check');
   });
 
   test('one online visit is enough to work offline (the service worker caches the models on install)', async () => {
