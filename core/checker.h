@@ -82,8 +82,9 @@ struct FaceResult {
   std::optional<double> p_fake;
   std::optional<EvidenceBand> band;
   // The pose cue alone (the paper's method), whichever cue decides: present
-  // when both poses are valid, the face passed the checks, and a pose
-  // classifier is loaded.
+  // when both poses are valid, the face passed the pose checks (size,
+  // rigid fit, convergence, detection score), and a pose classifier is
+  // loaded; so also on a face the blend cue could not judge.
   std::optional<double> pose_p_fake;
   std::optional<EvidenceBand> pose_band;
   // The blend cue's measures, when a blend classifier is loaded and the face
