@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace posecheck {
@@ -23,29 +24,75 @@ struct Plane {
   float at(int x, int y) const { return v[std::size_t(y) * std::size_t(n) + std::size_t(x)]; }
 };
 
-struct Rgb {
-  double r, g, b;
+// One canonical pixel's source along one axis: the image pixels its taps
+// read and their weights (bilinear weights summed over the taps, divided by
+// the tap count). Bilinear sampling on an axis-aligned grid is separable, so
+// the 2D average of taps x taps bilinear samples is the product of the two
+// axes' weights: each image pixel is read once per (row, column) pair
+// instead of four times per tap.
+struct AxisTaps {
+  std::vector<int> start;      // per output index: first entry in index/weight
+  std::vector<int> index;      // image column or row
+  std::vector<double> weight;
 };
 
-Rgb pixel(const ImageView& im, int x, int y) {
-  const std::uint8_t* row = im.data + std::size_t(y) * im.stride_bytes;
-  if (im.format == PixelFormat::kGray8) return {double(row[x]), double(row[x]), double(row[x])};
-  const std::uint8_t* p = row + 4 * std::size_t(x);
-  return {double(p[0]), double(p[1]), double(p[2])};
+// Output o samples at centroid + (o + 0.5 - half) / scale - 0.5, its taps
+// spread evenly over one output pixel; coordinates clamped to [0, size - 1].
+AxisTaps axis_taps(int n, int half, double centroid, double scale, int taps, int size) {
+  AxisTaps a;
+  a.start.reserve(std::size_t(n) + 1);
+  for (int o = 0; o < n; ++o) {
+    a.start.push_back(int(a.index.size()));
+    const double s = centroid + (o + 0.5 - half) / scale - 0.5;
+    for (int t = 0; t < taps; ++t) {
+      const double c = std::clamp(s + ((t + 0.5) / taps - 0.5) / scale, 0.0, double(size - 1));
+      const int i0 = int(c), i1 = std::min(i0 + 1, size - 1);
+      const double f = c - i0;
+      const int at = a.start.back();
+      auto add = [&](int i, double w) {
+        for (std::size_t k = std::size_t(at); k < a.index.size(); ++k) {
+          if (a.index[k] == i) {
+            a.weight[k] += w;
+            return;
+          }
+        }
+        a.index.push_back(i);
+        a.weight.push_back(w);
+      };
+      add(i0, (1 - f) / taps);
+      add(i1, f / taps);
+    }
+  }
+  a.start.push_back(int(a.index.size()));
+  return a;
 }
 
-// Bilinear sample with clamped coordinates.
-Rgb sample(const ImageView& im, double x, double y) {
-  x = std::clamp(x, 0.0, double(im.width - 1));
-  y = std::clamp(y, 0.0, double(im.height - 1));
-  const int x0 = int(x), y0 = int(y);
-  const int x1 = std::min(x0 + 1, im.width - 1), y1 = std::min(y0 + 1, im.height - 1);
-  const double fx = x - x0, fy = y - y0;
-  const Rgb a = pixel(im, x0, y0), b = pixel(im, x1, y0), c = pixel(im, x0, y1), d = pixel(im, x1, y1);
-  auto mix = [&](double pa, double pb, double pc, double pd) {
-    return (pa * (1 - fx) + pb * fx) * (1 - fy) + (pc * (1 - fx) + pd * fx) * fy;
-  };
-  return {mix(a.r, b.r, c.r, d.r), mix(a.g, b.g, c.g, d.g), mix(a.b, b.b, c.b, d.b)};
+// The canonical crop's geometry, the same for every face: each pixel's
+// angle bin about the centre and its distance from the centre (canonical px).
+struct CropGeometry {
+  std::vector<int> bin;
+  std::vector<double> distance;
+};
+
+const CropGeometry& crop_geometry(int half) {
+  static const CropGeometry geometry = [half] {
+    const int n = 2 * half;
+    CropGeometry g;
+    g.bin.resize(std::size_t(n) * std::size_t(n));
+    g.distance.resize(g.bin.size());
+    for (int y = 0; y < n; ++y) {
+      for (int x = 0; x < n; ++x) {
+        const std::size_t i = std::size_t(y) * std::size_t(n) + std::size_t(x);
+        const double dx = x + 0.5 - half, dy = y + 0.5 - half;
+        double angle = std::atan2(dy, dx);
+        if (angle < 0) angle += 2 * kPi;
+        g.bin[i] = std::min(kAngleBins - 1, int(angle / (2 * kPi) * kAngleBins));
+        g.distance[i] = std::sqrt(dx * dx + dy * dy);
+      }
+    }
+    return g;
+  }();
+  return geometry;
 }
 
 // Separable Gaussian, edges clamped (replicated). Each pass adds one tap at
@@ -164,30 +211,46 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
   const std::vector<double> radius = contour_radius(contour, centre);
 
   // Resample: a few bilinear taps per canonical pixel when shrinking (an
-  // area average), one when enlarging.
+  // area average), one when enlarging; separable (AxisTaps).
   const int taps = std::clamp(int(std::lround(1.0 / scale)), 1, 6);
+  const AxisTaps columns = axis_taps(n, half, frame.centroid.x(), scale, taps, image.width);
+  const AxisTaps rows = axis_taps(n, half, frame.centroid.y(), scale, taps, image.height);
   Plane gray{n, std::vector<float>(std::size_t(n) * std::size_t(n))};
   std::vector<float> cb(gray.v.size()), cr(gray.v.size());
   std::vector<char> inside_image(gray.v.size());
+  std::vector<double> acc(3 * std::size_t(n));
+  const bool rgba = image.format != PixelFormat::kGray8;
   for (int y = 0; y < n; ++y) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (int k = rows.start[std::size_t(y)]; k < rows.start[std::size_t(y) + 1]; ++k) {
+      const std::uint8_t* row = image.data + std::size_t(rows.index[std::size_t(k)]) * image.stride_bytes;
+      const double wy = rows.weight[std::size_t(k)];
+      for (int x = 0; x < n; ++x) {
+        double r = 0, g = 0, b = 0;
+        for (int j = columns.start[std::size_t(x)]; j < columns.start[std::size_t(x) + 1]; ++j) {
+          const double w = columns.weight[std::size_t(j)];
+          const std::size_t c = std::size_t(columns.index[std::size_t(j)]);
+          if (rgba) {
+            const std::uint8_t* p = row + 4 * c;
+            r += w * p[0];
+            g += w * p[1];
+            b += w * p[2];
+          } else {
+            r += w * row[c];
+          }
+        }
+        if (!rgba) g = b = r;
+        acc[3 * std::size_t(x)] += wy * r;
+        acc[3 * std::size_t(x) + 1] += wy * g;
+        acc[3 * std::size_t(x) + 2] += wy * b;
+      }
+    }
+    const double sy = frame.centroid.y() + (y + 0.5 - half) / scale - 0.5;
     for (int x = 0; x < n; ++x) {
       const double sx = frame.centroid.x() + (x + 0.5 - half) / scale - 0.5;
-      const double sy = frame.centroid.y() + (y + 0.5 - half) / scale - 0.5;
       const std::size_t i = std::size_t(y) * std::size_t(n) + std::size_t(x);
       inside_image[i] = sx >= 0 && sy >= 0 && sx <= image.width - 1 && sy <= image.height - 1;
-      double r = 0, g = 0, b = 0;
-      for (int ty = 0; ty < taps; ++ty) {
-        for (int tx = 0; tx < taps; ++tx) {
-          const Rgb c = sample(image, sx + ((tx + 0.5) / taps - 0.5) / scale, sy + ((ty + 0.5) / taps - 0.5) / scale);
-          r += c.r;
-          g += c.g;
-          b += c.b;
-        }
-      }
-      const double t2 = double(taps * taps);
-      r /= t2;
-      g /= t2;
-      b /= t2;
+      const double r = acc[3 * std::size_t(x)], g = acc[3 * std::size_t(x) + 1], b = acc[3 * std::size_t(x) + 2];
       gray.v[i] = float(0.299 * r + 0.587 * g + 0.114 * b);
       cb[i] = float(-0.168736 * r - 0.331264 * g + 0.5 * b);
       cr[i] = float(0.5 * r - 0.418688 * g - 0.081312 * b);
@@ -198,19 +261,17 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
   blur(gray, 2.0, g2);
   blur(gray, 4.0, g4);
 
+  const CropGeometry& geometry = crop_geometry(half);
   RegionEnergy inside, seam, ring, inside_upper, inside_lower, ring_upper, ring_lower;
   ChromaStats chroma_inside, chroma_ring;
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n; ++x) {
       const std::size_t i = std::size_t(y) * std::size_t(n) + std::size_t(x);
       if (!inside_image[i]) continue;
-      const double dx = x + 0.5 - half, dy = y + 0.5 - half;
-      double angle = std::atan2(dy, dx);
-      if (angle < 0) angle += 2 * kPi;
-      const int bin = std::min(kAngleBins - 1, int(angle / (2 * kPi) * kAngleBins));
-      const double r = radius[std::size_t(bin)];
+      const double dy = y + 0.5 - half;
+      const double r = radius[std::size_t(geometry.bin[i])];
       if (!(r > 0)) continue;
-      const double t = std::sqrt(dx * dx + dy * dy) / r;  // 1 on the contour
+      const double t = geometry.distance[i] / r;  // 1 on the contour
       const std::array<double, 3> d{double(gray.v[i] - g1.v[i]), double(g1.v[i] - g2.v[i]), double(g2.v[i] - g4.v[i])};
       // Upper: above the landmarks' centroid (eyes, brows; forehead, hair, temples);
       // lower: below it (cheeks, mouth; jaw surroundings, neck).

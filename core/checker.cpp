@@ -20,15 +20,24 @@ Box canonical_face_box(const Landmarks& landmarks) {
 
 const char* status_name(FaceStatus s) { return s == FaceStatus::kOk ? "ok" : "cannot_judge"; }
 
-const char* face_cue_name(FaceCue cue) { return cue == FaceCue::kBlend ? "blend" : "pose"; }
+const char* face_cue_name(FaceCue cue) {
+  switch (cue) {
+    case FaceCue::kPose: return "pose";
+    case FaceCue::kBlend: return "blend";
+    case FaceCue::kCombined: return "combined";
+  }
+  return "?";
+}
 
 Checker::Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
-                 std::optional<Classifier> track_classifier, std::optional<Classifier> blend_classifier)
+                 std::optional<Classifier> track_classifier, std::optional<Classifier> blend_classifier,
+                 std::optional<CueCombination> combination)
     : landmarks_(std::move(landmarks)),
       face_(std::move(face)),
       classifier_(std::move(classifier)),
       track_classifier_(std::move(track_classifier)),
-      blend_classifier_(std::move(blend_classifier)) {
+      blend_classifier_(std::move(blend_classifier)),
+      combination_(std::move(combination)) {
   if (classifier_ && classifier_->variant() == FeatureVariant::kTrack) {
     throw Error(ErrorCode::kModelFormat, "the face classifier is a track classifier (variant track): load it as the track classifier");
   }
@@ -43,6 +52,30 @@ Checker::Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classi
     throw Error(ErrorCode::kModelFormat, std::string("the track classifier has variant '") + variant_name(track_classifier_->variant()) +
                                              "', expected 'track'");
   }
+  if (combination_ && (!classifier_ || !blend_classifier_)) {
+    throw Error(ErrorCode::kModelFormat, "the cue combination needs both the pose and the blend classifier");
+  }
+  if (combination_ && (combination_->pose_classifier_sha256() != classifier_->sha256() ||
+                       combination_->blend_classifier_sha256() != blend_classifier_->sha256())) {
+    throw Error(ErrorCode::kModelFormat, "the cue combination was fitted for other classifier files (pose " +
+                                             combination_->pose_classifier_sha256().substr(0, 12) + "..., blend " +
+                                             combination_->blend_classifier_sha256().substr(0, 12) +
+                                             "...): load the classifiers it names, or fit it again (`posecheck combine`)");
+  }
+}
+
+FaceCue Checker::face_cue() const {
+  if (combination_ && combination_->decides()) return FaceCue::kCombined;
+  return blend_classifier_ ? FaceCue::kBlend : FaceCue::kPose;
+}
+
+std::optional<EvidenceBands> Checker::face_bands() const {
+  switch (face_cue()) {
+    case FaceCue::kCombined: return combination_->bands();
+    case FaceCue::kBlend: return blend_classifier_->bands();
+    case FaceCue::kPose: return classifier_ ? std::optional<EvidenceBands>(classifier_->bands()) : std::nullopt;
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -153,8 +186,21 @@ void Checker::judge_blend(const ImageView& image, FaceResult& face, StageTimings
     const auto base = blend_features(*face.blend);
     x.assign(base.begin(), base.end());
   }
-  face.p_fake = blend_classifier_->probability_fake(x);
-  face.band = blend_classifier_->band(*face.p_fake);
+  face.blend_p_fake = blend_classifier_->probability_fake(x);
+  face.blend_band = blend_classifier_->band(*face.blend_p_fake);
+  if (combination_) {
+    // Both cues judged the face: status ok needs the pose checks, and the
+    // combination needs the pose classifier (constructor).
+    face.combined_p_fake = combination_->probability_fake(*face.pose_p_fake, *face.blend_p_fake);
+    face.combined_band = combination_->band(*face.combined_p_fake);
+  }
+  if (face_cue() == FaceCue::kCombined) {
+    face.p_fake = face.combined_p_fake;
+    face.band = face.combined_band;
+  } else {
+    face.p_fake = face.blend_p_fake;
+    face.band = face.blend_band;
+  }
   lap.to(&StageTimings::svm_ms);
 }
 
@@ -173,7 +219,7 @@ FaceResult Checker::judge_landmarks(const Landmarks& landmarks, int width, int h
   for (const auto& p : landmarks)
     if (!p.allFinite()) throw Error(ErrorCode::kInvalidArgument, "landmarks must be finite numbers");
   FaceResult r = judge(landmarks, bounding_box(landmarks), width, height, options, nullptr);
-  if (face_cue() == FaceCue::kBlend && r.status == FaceStatus::kOk) {
+  if (face_cue() != FaceCue::kPose && r.status == FaceStatus::kOk) {
     r.status = FaceStatus::kCannotJudge;
     r.reason = "the blend cue needs the image's pixels (landmarks only were given)";
   }
@@ -218,6 +264,10 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
       face.band.reset();
       face.pose_p_fake.reset();
       face.pose_band.reset();
+      face.blend_p_fake.reset();
+      face.blend_band.reset();
+      face.combined_p_fake.reset();
+      face.combined_band.reset();
     }
     if (face.p_fake) result.score = std::max(result.score.value_or(0.0), *face.p_fake);
     result.faces.push_back(std::move(face));
@@ -227,9 +277,10 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
 
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker) {
   if (faces_found == 0) return "no_face";
-  if (!checker.face_classifier()) return "not_scored";
+  const auto bands = checker.face_bands();
+  if (!bands) return "not_scored";
   if (!score) return "cannot_judge";
-  return band_name(checker.face_classifier()->band(*score));
+  return band_name(bands->of(*score));
 }
 
 }  // namespace posecheck

@@ -10,6 +10,7 @@
 
 #include "blend_evidence.h"
 #include "classifier.h"
+#include "cue_combination.h"
 #include "face_detector.h"
 #include "face_model_3d.h"
 #include "head_pose.h"
@@ -60,11 +61,12 @@ struct CheckerOptions {
 enum class FaceStatus { kOk, kCannotJudge };
 
 // Which cue gives a face its P(fake) and band (Checker::face_cue()):
-// kBlend when a blend classifier is loaded (the face against its own
-// surroundings, blend_evidence.h: the stronger cue, docs/results.md), else
-// kPose (the paper's method: two head poses).
-enum class FaceCue { kPose, kBlend };
-// "pose" / "blend".
+// kCombined when a cue combination that decides is loaded (both cues' P(fake)
+// combined, cue_combination.h), else kBlend when a blend classifier is loaded (the face
+// against its own surroundings, blend_evidence.h: the stronger cue,
+// docs/results.md), else kPose (the paper's method: two head poses).
+enum class FaceCue { kPose, kBlend, kCombined };
+// "pose" / "blend" / "combined".
 const char* face_cue_name(FaceCue cue);
 
 struct FaceResult {
@@ -90,6 +92,16 @@ struct FaceResult {
   // The blend cue's measures, when a blend classifier is loaded and the face
   // was checked in an image (not for bring-your-own landmarks).
   std::optional<BlendEvidence> blend;
+  // The blend cue alone: present when the face is judged and a blend
+  // classifier is loaded (p_fake is this, or the combination of this and
+  // pose_p_fake).
+  std::optional<double> blend_p_fake;
+  std::optional<EvidenceBand> blend_band;
+  // Both cues combined (cue_combination.h): present when a combination is
+  // loaded and both cues judged the face; p_fake is this when the
+  // combination decides (face_cue() == kCombined), else it is reported beside.
+  std::optional<double> combined_p_fake;
+  std::optional<EvidenceBand> combined_band;
   FaceStatus status = FaceStatus::kCannotJudge;
   std::string reason;  // why it cannot be judged; empty when ok
   // Angle between the two head rotations (degrees): the explanation in one number.
@@ -134,9 +146,15 @@ class Checker {
   // people in videos are scored by their frames' mean P(fake) only.
   // blend_classifier (variant "blend" or "blend_sectors"; blend_evidence.h) may be empty: then
   // the pose cue gives each face its P(fake) (the paper's pipeline).
-  // Throws Error kModelFormat when a classifier has another slot's variant.
+  // combination (cue_combination.h) may be empty; when given, it needs both
+  //   the pose and the blend classifier, the very files it was fitted for
+  //   (their SHA-256); it gives each face combined_p_fake, and its P(fake)
+  //   when it decides (CueCombination::decides()).
+  // Throws Error kModelFormat when a classifier has another slot's variant,
+  // or the combination lacks or does not match its classifiers.
   Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
-          std::optional<Classifier> track_classifier = std::nullopt, std::optional<Classifier> blend_classifier = std::nullopt);
+          std::optional<Classifier> track_classifier = std::nullopt, std::optional<Classifier> blend_classifier = std::nullopt,
+          std::optional<CueCombination> combination = std::nullopt);
 
   // Requires: validate(image) passes (else throws Error).
   // Ensures: when timings is non-null, it receives this call's stage times.
@@ -144,7 +162,7 @@ class Checker {
 
   // The pose and classifier stages on given landmarks (bring-your-own
   // landmarks), camera from width/height. The box is the landmarks' bounding box.
-  // With the blend cue (face_cue() == kBlend) a face that passes is still
+  // With the blend cue or the combination (face_cue() != kPose) a face that passes is still
   // cannot_judge ("needs the image's pixels"); pose_p_fake is set.
   FaceResult judge_landmarks(const Landmarks& landmarks, int width, int height, const CheckerOptions& options = {}) const;
 
@@ -153,10 +171,11 @@ class Checker {
   const std::optional<Classifier>& classifier() const { return classifier_; }
   const std::optional<Classifier>& track_classifier() const { return track_classifier_; }
   const std::optional<Classifier>& blend_classifier() const { return blend_classifier_; }
-  // The cue that gives faces their P(fake), and its classifier (whose bands
-  // a face's and an image's verdict use); the classifier may be empty.
-  FaceCue face_cue() const { return blend_classifier_ ? FaceCue::kBlend : FaceCue::kPose; }
-  const std::optional<Classifier>& face_classifier() const { return blend_classifier_ ? blend_classifier_ : classifier_; }
+  const std::optional<CueCombination>& combination() const { return combination_; }
+  // The cue that gives faces their P(fake), and its bands (which a face's,
+  // an image's and a person's verdict use); empty bands: nothing scores faces.
+  FaceCue face_cue() const;
+  std::optional<EvidenceBands> face_bands() const;
 
   // The camera a check with these options uses (see CheckerOptions::camera).
   // Throws Error kInvalidArgument when options.camera differs from the
@@ -176,12 +195,13 @@ class Checker {
   std::optional<Classifier> classifier_;
   std::optional<Classifier> track_classifier_;
   std::optional<Classifier> blend_classifier_;
+  std::optional<CueCombination> combination_;
   FaceDetector detector_;
 };
 
 // The verdict word for a score: "no_face" (faces_found == 0), "not_scored"
 // (no face classifier loaded), "cannot_judge" (no face could be judged), else
-// the face classifier's evidence band of the score.
+// the face cue's evidence band of the score (Checker::face_bands()).
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
 
 }  // namespace posecheck

@@ -7,6 +7,7 @@
 #include <svm.h>
 
 #include "errors.h"
+#include "model_text.h"
 #include "sha256.h"
 
 namespace posecheck {
@@ -54,12 +55,7 @@ namespace {
 std::vector<double> numbers(std::istringstream& ls, int line) {
   std::vector<double> v;
   std::string tok;
-  while (ls >> tok) {
-    char* end = nullptr;
-    const double x = std::strtod(tok.c_str(), &end);
-    if (end == tok.c_str() || *end != '\0' || !std::isfinite(x)) bad(line, "'" + tok + "' is not a finite number");
-    v.push_back(x);
-  }
+  if (!read_finite_numbers(ls, v, tok)) bad(line, "'" + tok + "' is not a finite number");
   return v;
 }
 

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,18 @@ namespace posecheck {
 
 enum class EvidenceBand { kLittleEvidence, kUncertain, kSubstantialEvidence };
 const char* band_name(EvidenceBand b);  // "little_evidence", "uncertain", "substantial_evidence"
+
+// A score's bands and what they mean: P(fake) < low little evidence, >= high
+// substantial evidence, else uncertain; held_out_rates: empty, or the shares
+// of real faces per band (little, uncertain, substantial) then of fake faces,
+// measured on people the training never saw.
+struct EvidenceBands {
+  double low = 0.5, high = 0.5;
+  std::vector<double> held_out_rates;
+  EvidenceBand of(double p_fake) const {
+    return p_fake < low ? EvidenceBand::kLittleEvidence : p_fake >= high ? EvidenceBand::kSubstantialEvidence : EvidenceBand::kUncertain;
+  }
+};
 
 // Represents: an immutable trained model. Thread safety: const calls are safe.
 class Classifier {
@@ -52,6 +65,7 @@ class Classifier {
   // Ensures: P(fake) in [0, 1].
   double probability_fake(const std::vector<double>& features) const;
   EvidenceBand band(double p_fake) const;
+  EvidenceBands bands() const { return {band_low(), band_high(), band_rates()}; }
   double band_low() const;
   double band_high() const;
   // The held-out shares of real faces per band (little, uncertain,
@@ -68,5 +82,10 @@ class Classifier {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// A loaded classifier's bands, or none.
+inline std::optional<EvidenceBands> bands_of(const std::optional<Classifier>& c) {
+  return c ? std::optional<EvidenceBands>(c->bands()) : std::nullopt;
+}
 
 }  // namespace posecheck

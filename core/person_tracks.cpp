@@ -52,7 +52,7 @@ void PersonTracker::add(int frame_index, const ImageResult& frame) {
 
 std::string video_verdict(const VideoPeople& v, int faces_seen, const Checker& checker) {
   if (faces_seen == 0) return "no_face";
-  if (!checker.face_classifier()) return "not_scored";
+  if (!checker.face_bands()) return "not_scored";
   const PersonResult* top = nullptr;
   for (const auto& p : v.people)
     if (p.main && p.score && (!top || *p.score > *top->score)) top = &p;
@@ -62,12 +62,12 @@ std::string video_verdict(const VideoPeople& v, int faces_seen, const Checker& c
 VideoPeople PersonTracker::summarise(const Checker& checker) const {
   VideoPeople v;
   v.frames_analysed = frames_;
-  const auto& frame_classifier = checker.face_classifier();
+  const std::optional<EvidenceBands> frame_bands = checker.face_bands();
   // With the blend cue, a person's frames decide and head motion is shown
   // beside them: on DeepfakeTIMIT videos (nested grouped CV, docs/results.md)
   // the frames' mean blend P(fake) reaches AUROC 0.880, head motion 0.661.
   // With the pose cue, head motion decides when it can be measured.
-  const bool frames_first = checker.face_cue() == FaceCue::kBlend;
+  const bool frames_first = checker.face_cue() != FaceCue::kPose;
   const auto& track_classifier = checker.track_classifier();
   for (std::size_t t = 0; t < tracks_.size(); ++t) {
     const Track& track = tracks_[t];
@@ -92,18 +92,18 @@ VideoPeople PersonTracker::summarise(const Checker& checker) const {
     for (std::size_t k = 0; k < by_p.size() && k < 3; ++k) p.most_suspicious_frames.push_back(by_p[k].second);
     p.track = track_evidence(judged);
     if (p.track.ok && track_classifier) p.track_p_fake = track_classifier->probability_fake(track_features(p.track));
-    if (frames_first && p.mean_p_fake && frame_classifier) {
+    if (frames_first && p.mean_p_fake && frame_bands) {
       p.score = p.mean_p_fake;
       p.basis = "frames";
-      p.band = frame_classifier->band(*p.score);
+      p.band = frame_bands->of(*p.score);
     } else if (p.track_p_fake) {
       p.score = p.track_p_fake;
       p.basis = "head_motion";
       p.band = track_classifier->band(*p.score);
-    } else if (p.mean_p_fake && frame_classifier) {
+    } else if (p.mean_p_fake && frame_bands) {
       p.score = p.mean_p_fake;
       p.basis = "frames";
-      p.band = frame_classifier->band(*p.score);
+      p.band = frame_bands->of(*p.score);
     }
     if (p.main && p.score) v.score = std::max(v.score.value_or(0.0), *p.score);
     v.people.push_back(std::move(p));

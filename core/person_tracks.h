@@ -9,7 +9,7 @@
 // starts a new track. Faces that were not judged (cannot_judge) still link,
 // so a person's track is not split by one bad frame.
 //
-// A person's score: with the blend cue (Checker::face_cue() == kBlend), the
+// A person's score: with the blend cue or the combination (Checker::face_cue() != kPose), the
 // mean P(fake) of the judged frames, with head motion reported beside it
 // (the frames are the stronger evidence: docs/results.md, "The blend cue").
 // With the pose cue: the track classifier's P(fake) from the head motion of

@@ -33,10 +33,10 @@ async function loadChecker() {
   const response = await fetch(DEFAULT_MODELS.landmarkModel);
   if (!response.ok) throw new CheckError('io', 'the bundled landmark model is missing');
   const landmarkModel = await response.arrayBuffer();
-  const [faceModel, classifier, blendClassifier] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel),
-    optionalText(DEFAULT_MODELS.classifier), optionalText(DEFAULT_MODELS.blendClassifier)]);
+  const [faceModel, classifier, blendClassifier, combination] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel),
+    optionalText(DEFAULT_MODELS.classifier), optionalText(DEFAULT_MODELS.blendClassifier), optionalText(DEFAULT_MODELS.combination)]);
   // Images only: the head-motion (track) classifier is for videos, which the extension does not check.
-  return PoseChecker.create({ landmarkModel, faceModel, classifier, trackClassifier: '', blendClassifier });
+  return PoseChecker.create({ landmarkModel, faceModel, classifier, trackClassifier: '', blendClassifier, combination });
 }
 
 let ready = null;

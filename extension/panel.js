@@ -1,7 +1,7 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { bandMeaning, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, unanalysedFacesNote, WORDING } from './lib/overlay.js';
+import { bandMeaning, combinationSentence, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, unanalysedFacesNote, WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -19,7 +19,7 @@ function describe(result) {
   list.textContent = '';
   result.faces.forEach((face, i) => {
     const li = document.createElement('li');
-    li.textContent = faceHeadline(face, i);
+    li.textContent = faceHeadline(face, i, result.models);
     if (face.features) {
       const p = document.createElement('p');
       p.textContent = faceNumbers(face);
@@ -50,7 +50,8 @@ async function show() {
   verdict.className = `verdict ${result.verdict}`;
   verdict.textContent = WORDING[result.verdict] + (result.score !== null ? ` · P(fake) ${(result.score * 100).toFixed(0)}%` : '');
   const meaning = $('#meaning');
-  meaning.textContent = result.score !== null ? `${bandMeaning(result.bands, result.verdict)} ${NOT_PROOF}`.trim() : '';
+  meaning.textContent = result.score !== null
+    ? [bandMeaning(result.bands, result.verdict), combinationSentence(result.models), NOT_PROOF].filter(Boolean).join(' ') : '';
   meaning.hidden = result.score === null;
   const img = new Image();
   img.src = preview;

@@ -1,5 +1,5 @@
-// Classifier::parse on arbitrary text; a classifier that parses is asked for
-// P(fake) on a few feature vectors, which must lie in [0, 1].
+// Classifier::parse and CueCombination::parse on arbitrary text; a model that
+// parses is asked for P(fake) on a few inputs, which must lie in [0, 1].
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "classifier.h"
+#include "cue_combination.h"
 #include "errors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -17,6 +18,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const double p = c.probability_fake(std::vector<double>(d, x));
       if (!(p >= 0 && p <= 1)) std::abort();
       (void)c.band(p);
+    }
+  } catch (const posecheck::Error&) {
+  }
+  try {
+    const auto c = posecheck::CueCombination::parse(std::string(reinterpret_cast<const char*>(data), size));
+    for (double pose : {0.0, 0.3, 1.0}) {
+      for (double blend : {0.0, 0.7, 1.0}) {
+        const double p = c.probability_fake(pose, blend);
+        if (!(p >= 0 && p <= 1)) std::abort();
+        (void)c.band(p);
+      }
     }
   } catch (const posecheck::Error&) {
   }

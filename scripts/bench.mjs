@@ -59,6 +59,11 @@ const ratio = (s) => {
   return v.length ? median(v).toFixed(2) : '- (too short to time)';
 };
 console.log(`median WebAssembly/native ratio: ${stages.concat(['call']).map((s) => `${s} ${ratio(s)}`).join(', ')}`);
+// The features stage is the pose features (microseconds) plus, with the
+// default models, the blend cue's measures (blend_evidence.h): per face, it
+// is the blend cue's cost.
+const perFace = (side) => median(rows.filter((r) => r.faces > 0).map((r) => r[side].features / r.faces));
+console.log(`blend cue (features stage) per face, median over images: native ${perFace('native').toFixed(2)} ms, WebAssembly ${perFace('wasm').toFixed(2)} ms (goal <= 5 ms)`);
 const vga = rows.filter((r) => r.size === '640x480');
 console.log(`640x480 end to end in WebAssembly (median over ${vga.length} photos): ${median(vga.map((r) => r.wasm.call)).toFixed(1)} ms (goal <= 80 ms)`);
 e.close();

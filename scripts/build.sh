@@ -32,7 +32,7 @@ if [ ! -f "$pclm" ] || [ "$pclm" -ot /usr/share/dlib/shape_predictor_68_face_lan
     exit 1
   fi
 fi
-for f in face3d.txt classifier.txt track_classifier.txt blend_classifier.txt; do
+for f in face3d.txt classifier.txt track_classifier.txt blend_classifier.txt combination.txt; do
   [ -f "models/$f" ] && cp -u "models/$f" web/dist/models/
 done
 true

@@ -68,6 +68,9 @@ if os.path.exists('models/classifier.txt'):
     keep = body[:2] + body[-2:]
     head = [('total_sv 4' if l.startswith('total_sv') else 'nr_sv 2 2' if l.startswith('nr_sv') else l) for l in lines[:sv + 1]]
     open(f'{seeds}/fuzz_classifier/small.txt', 'w').write('\n'.join(head + keep) + '\n')
+# The cue combination shares that target (its parser reads the same kind of text).
+if os.path.exists('models/combination.txt'):
+    open(f'{seeds}/fuzz_classifier/combination.txt', 'w').write(open('models/combination.txt').read())
 # Column-major 204-number face (parse_column_major_204).
 open(f'{seeds}/fuzz_face_model/col204.txt', 'w').write(' '.join(str(i % 17 - 8 + (i // 68) * 3.5) for i in range(204)) + '\n')
 # Landmark CSV from the CLI's landmarks on the demo photo; a feature CSV header.

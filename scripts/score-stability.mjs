@@ -26,16 +26,20 @@
 // changes of a real face median |ΔP| <= 0.05; the self-blend raises P(fake).
 //
 // usage: node scripts/score-stability.mjs [--every N] [--setup NAME=MODEL_DIR]...
-//   default setups: shipped (models/: the blend cue decides; face camera,
-//   refined landmark box), pose cue (models/ without the blend classifier:
+//   default setups: shipped (models/: both cues combined; face camera,
+//   refined landmark box), blend cue (models/ without the combination: the
+//   blend cue decides), pose cue (models/ without the blend classifier:
 //   the pose cue decides) and paper (models/paper with --landmark-box
-//   detector: the paper's pipeline, the product before issue 12). Needs build/ (npm run
+//   detector: the paper's pipeline, the product before issue 12).
+//   MODEL_DIR: relative to the repository, or absolute. POSECHECK_CLI: the
+//   posecheck binary to run (default build/tools/posecheck; a copy keeps a
+//   long run safe from rebuilds). Needs build/ (npm run
 //   build) and ../shared/data. The accuracy of each setup is not measured
 //   here (these images trained the shipped model): see `posecheck eval --nested`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { root } from '../tests/node/helpers.mjs';
 
 const args = process.argv.slice(2);
@@ -43,19 +47,21 @@ let every = 1;
 const setups = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--every') every = Math.max(1, Number(args[++i]));
-  else if (args[i] === '--setup') { const [n, d] = args[++i].split('='); setups.push([n, join(root, d), []]); }
+  else if (args[i] === '--setup') { const [n, d] = args[++i].split('='); setups.push([n, isAbsolute(d) ? d : join(root, d), []]); }
   else throw new Error(`score-stability: unknown argument ${args[i]}`);
 }
 const poseOnly = mkdtempSync(join(tmpdir(), 'posecheck-pose-cue-'));
 for (const f of ['face3d.txt', 'classifier.txt', 'track_classifier.txt']) copyFileSync(join(root, 'models', f), join(poseOnly, f));
+const blendOnly = mkdtempSync(join(tmpdir(), 'posecheck-blend-cue-'));
+for (const f of ['face3d.txt', 'classifier.txt', 'track_classifier.txt', 'blend_classifier.txt']) copyFileSync(join(root, 'models', f), join(blendOnly, f));
 if (setups.length === 0) {
-  setups.push(['shipped', join(root, 'models'), []], ['pose cue', poseOnly, []],
+  setups.push(['shipped', join(root, 'models'), []], ['blend cue', blendOnly, []], ['pose cue', poseOnly, []],
     ['paper', join(root, 'models/paper'), ['--landmark-box', 'detector']]);
 }
 
 const shared = process.env.POSECHECK_SHARED ?? join(root, '../shared');
 const data = join(shared, 'data');
-const cli = join(root, 'build/tools/posecheck');
+const cli = process.env.POSECHECK_CLI ?? join(root, 'build/tools/posecheck');
 const pclm = join(root, 'web/dist/models/landmarks68.pclm');
 for (const p of [cli, data]) if (!existsSync(p)) throw new Error(`score-stability: ${p} is missing (npm run build; ../shared)`);
 
@@ -211,6 +217,7 @@ for (const [setup, dir, extra] of setups) {
     () => ({ s: 1, ox: 0, oy: 0 }));
 }
 rmSync(poseOnly, { recursive: true, force: true });
+rmSync(blendOnly, { recursive: true, force: true });
 rmSync(scratch, { recursive: true, force: true });
 
 console.log(`${images.length} images (DF-TIMIT val frames, HELEN test, dlib examples${every > 1 ? `, every ${every}th` : ''}); ` +

@@ -55,8 +55,9 @@ Landmarks face_at(double cx, double cy, double scale = 1.0) {
   return lm;
 }
 
-// Gaussian blur (sigma px) of the pixels inside the ellipse around the face.
-void blur_inside(Gray& g, double cx, double cy, double sigma) {
+// Gaussian blur (sigma px) of the pixels inside the ellipse around the face
+// (inside = false: of the pixels outside it; whole = true: of every pixel).
+void blur_inside(Gray& g, double cx, double cy, double sigma, bool inside = true, bool whole = false) {
   const int r = int(std::ceil(3 * sigma));
   std::vector<double> k(std::size_t(2 * r + 1));
   double sum = 0;
@@ -79,7 +80,7 @@ void blur_inside(Gray& g, double cx, double cy, double sigma) {
   for (int y = 0; y < g.h; ++y)
     for (int x = 0; x < g.w; ++x) {
       const double dx = (x - cx) / 58.0, dy = (y - cy) / 70.0;
-      if (dx * dx + dy * dy < 1) g.px[std::size_t(y) * g.w + x] = std::uint8_t(std::lround(out[std::size_t(y) * g.w + x]));
+      if (whole || (dx * dx + dy * dy < 1) == inside) g.px[std::size_t(y) * g.w + x] = std::uint8_t(std::lround(out[std::size_t(y) * g.w + x]));
     }
 }
 
@@ -101,6 +102,40 @@ TEST(BlendEvidence, ABlurredFaceInSharpSurroundingsIsFlagged) {
   EXPECT_GT(e.ring_to_face_detail(), 2.0);
   const auto x = blend_features(e);
   EXPECT_EQ(x[3], e.slope_difference);
+}
+
+// The two ways a face can differ from its frame read with opposite signs: a
+// blurred face in a sharp frame (a pasted low-resolution face) and a sharp
+// face in a blurred frame (a portrait with a soft background).
+TEST(BlendEvidence, ASharpFaceInABlurredFrameReadsOppositeToABlurredFaceInASharpFrame) {
+  Gray blurred_face = texture(400, 400), sharp_face = texture(400, 400);
+  blur_inside(blurred_face, 200, 195, 2.0, true);
+  blur_inside(sharp_face, 200, 195, 2.0, false);
+  const BlendEvidence a = blend_evidence(blurred_face.view(), face_at(200, 200));
+  const BlendEvidence b = blend_evidence(sharp_face.view(), face_at(200, 200));
+  ASSERT_TRUE(a.ok && b.ok) << a.reason << b.reason;
+  EXPECT_LT(a.detail_ratio[0], -0.5);
+  EXPECT_GT(b.detail_ratio[0], 0.5);
+  EXPECT_LT(a.slope_difference, -0.5);
+  EXPECT_GT(b.slope_difference, 0.5);
+}
+
+// Blurring the whole frame changes its sharpness, not how the face compares
+// with its surroundings: the measures stay near those of the untouched frame.
+TEST(BlendEvidence, BlurringTheWholeFrameKeepsTheMeasures) {
+  Gray g = texture(400, 400);
+  blur_inside(g, 200, 195, 1.5);  // a pasted face
+  Gray soft = g;
+  blur_inside(soft, 200, 195, 0.8, true, true);
+  const BlendEvidence a = blend_evidence(g.view(), face_at(200, 200));
+  const BlendEvidence b = blend_evidence(soft.view(), face_at(200, 200));
+  ASSERT_TRUE(a.ok && b.ok);
+  // Both still read "face blurrier than its surroundings"; the coarser bands
+  // hardly move (measured: -1.87 / -1.55 and -0.77 / -0.73), the finest band
+  // less so (-4.8 / -3.0: the blur removes the ring's finest detail too).
+  EXPECT_LT(b.detail_ratio[0], -2.0);
+  EXPECT_NEAR(a.detail_ratio[1], b.detail_ratio[1], 0.4);
+  EXPECT_NEAR(a.detail_ratio[2], b.detail_ratio[2], 0.1);
 }
 
 TEST(BlendEvidence, PaddingTheImageChangesNothing) {

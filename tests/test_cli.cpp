@@ -148,8 +148,13 @@ TEST_F(Cli, ShippedModelScoresWithTheFaceCameraAndSaysWhatBandsMean) {
   for (const char* v : {"\"verdict\":\"little_evidence\"", "\"verdict\":\"uncertain\"", "\"verdict\":\"substantial_evidence\""})
     known_verdict |= r.out.find(v) != std::string::npos;
   EXPECT_TRUE(known_verdict) << r.out.substr(r.out.find("\"verdict\""), 60);
-  // The blend cue decides (the shipped blend classifier is loaded); the pose cue is reported beside it.
-  EXPECT_NE(r.out.find("\"face_cue\":\"blend\""), std::string::npos) << r.out.substr(0, 400);
+  // The blend cue decides; the pose cue and both cues combined (models/combination.txt, which does not
+  // decide) are reported beside it.
+  EXPECT_NE(r.out.find("\"face_cue\":\"blend\""), std::string::npos) << r.out.substr(0, 600);
+  EXPECT_NE(r.out.find("\"combination\":{\"sha256\":\""), std::string::npos) << r.out.substr(0, 600);
+  EXPECT_NE(r.out.find("\"decides\":false,\"bands\":{\"low\":"), std::string::npos) << r.out.substr(0, 800);
+  EXPECT_NE(r.out.find("\"blend_p_fake\":0"), std::string::npos) << "the blend cue was not scored";
+  EXPECT_NE(r.out.find("\"combined_p_fake\":0"), std::string::npos) << "the combination was not reported";
   EXPECT_NE(r.out.find("\"blend\":{\"ok\":true,\"detail_ratio\":["), std::string::npos);
   EXPECT_EQ(r.out.find("\"pose_p_fake\":null"), std::string::npos) << "the pose cue was not scored";
   EXPECT_NE(r.out.find("\"pose_bands\":{\"low\":"), std::string::npos);
@@ -284,6 +289,34 @@ TEST_F(Cli, BadModelsAreRefusedWithAClearMessage) {
   r = run("check --model-dir " + dir + " " + demo_photo());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("load it as the blend classifier"), std::string::npos) << r.out;
+
+  // The cue combination: only with the very classifiers it was fitted for, and a well-formed file.
+  const std::string combination = posecheck_test::read_file(posecheck_test::source_path("models/combination.txt"));
+  ASSERT_FALSE(combination.empty()) << "models/combination.txt is missing";
+  posecheck_test::write_file(dir + "/classifier.txt", pose);
+  posecheck_test::write_file(dir + "/blend_classifier.txt", blend);
+  std::string deciding = combination;
+  deciding.replace(deciding.find("decides 0"), 9, "decides 1");
+  posecheck_test::write_file(dir + "/combination.txt", deciding);
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"face_cue\":\"combined\""), std::string::npos) << r.out.substr(0, 600);
+  posecheck_test::write_file(dir + "/combination.txt", combination);
+  posecheck_test::write_file(dir + "/classifier.txt", posecheck_test::read_file(posecheck_test::source_path("models/paper/classifier.txt")));
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("fitted for other classifier files"), std::string::npos) << r.out;
+  posecheck_test::write_file(dir + "/classifier.txt", pose);
+  std::remove((dir + "/blend_classifier.txt").c_str());
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("needs both the pose and the blend classifier"), std::string::npos) << r.out;
+  posecheck_test::write_file(dir + "/blend_classifier.txt", blend);
+  posecheck_test::write_file(dir + "/combination.txt", "posecheck-combination 1\nweights 1\n");
+  r = run("check --model-dir " + dir + " " + demo_photo());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("cue combination, line 2"), std::string::npos) << r.out;
+  std::remove((dir + "/combination.txt").c_str());
 }
 
 TEST_F(Cli, UsageErrorsExitTwo) {

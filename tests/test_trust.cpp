@@ -170,7 +170,7 @@ TEST_F(Trust, FramingAndScaleKeepTheScore) {
   // Goal 0.03 where met; the rescale bound is a regression guard, not the goal (see the header).
   const Change changes[] = {{"pad one side 50%", 0.03}, {"pad all round 25%", 0.03}, {"letterbox 16:9", 0.03}, {"rescale 0.75x", 0.10}};
   for (int c = 0; c < 4; ++c) {
-    std::vector<double> deltas, pose_deltas;
+    std::vector<double> deltas, pose_deltas, combined_deltas;
     int lost = 0;
     for (std::size_t i = 0; i < frames_->size(); i += 3) {
       const auto& img = (*frames_)[i].image;
@@ -198,14 +198,18 @@ TEST_F(Trust, FramingAndScaleKeepTheScore) {
       }
       deltas.push_back(std::abs(*match->p_fake - *base.faces[0].p_fake));
       if (match->pose_p_fake && base.faces[0].pose_p_fake) pose_deltas.push_back(std::abs(*match->pose_p_fake - *base.faces[0].pose_p_fake));
+      if (match->combined_p_fake && base.faces[0].combined_p_fake)
+        combined_deltas.push_back(std::abs(*match->combined_p_fake - *base.faces[0].combined_p_fake));
     }
-    const double med = median(deltas), pose_med = median(pose_deltas);
-    std::printf("[ framing  ] %s: %zu faces, median |dP(fake)| %.4f (pose cue %.4f), %d lost\n", changes[c].what, deltas.size(), med,
-                pose_med, lost);
+    const double med = median(deltas), pose_med = median(pose_deltas), combined_med = median(combined_deltas);
+    std::printf("[ framing  ] %s: %zu faces, median |dP(fake)| %.4f (pose cue %.4f, both combined %.4f), %d lost\n", changes[c].what,
+                deltas.size(), med, pose_med, combined_med, lost);
     EXPECT_GE(deltas.size(), 90u) << changes[c].what;
     EXPECT_GE(pose_deltas.size(), 90u) << changes[c].what;
+    EXPECT_GE(combined_deltas.size(), 90u) << changes[c].what;
     EXPECT_LE(med, changes[c].goal) << changes[c].what;
     EXPECT_LE(pose_med, changes[c].goal) << changes[c].what << " (pose cue)";
+    EXPECT_LE(combined_med, changes[c].goal) << changes[c].what << " (both combined)";
   }
 }
 
@@ -235,13 +239,15 @@ bool inside_contour(const Landmarks& lm, double shrink, double x, double y) {
 
 }  // namespace
 
+// The blend cue alone (blend_p_fake) and both cues combined
+// (combined_p_fake) on real faces.
 TEST_F(Trust, SelfBlendRaisesTheBlendCueAndWholeFrameBlurDoesNot) {
-  std::vector<double> self_blend, whole_blur;
+  std::vector<double> self_blend, whole_blur, combined_self_blend, combined_whole_blur;
   for (const Frame& f : *frames_) {
     if (f.path.find("/real/") == std::string::npos) continue;
     const ImageResult base = checker_->check(f.image.view());
-    if (base.faces.empty() || !base.faces[0].p_fake) continue;
-    const double p0 = *base.faces[0].p_fake;
+    if (base.faces.empty() || !base.faces[0].blend_p_fake || !base.faces[0].combined_p_fake) continue;
+    const double b0 = *base.faces[0].blend_p_fake, p0 = *base.faces[0].combined_p_fake;
     // Self-blend: the face's inside, blurred (a low-resolution face), pasted back.
     const cli::DecodedImage soft = blurred(f.image, 2.0);
     cli::DecodedImage pasted = f.image;
@@ -250,15 +256,23 @@ TEST_F(Trust, SelfBlendRaisesTheBlendCueAndWholeFrameBlurDoesNot) {
         if (inside_contour(base.faces[0].landmarks, 0.9, x + 0.5, y + 0.5))
           std::copy_n(&soft.rgba[(std::size_t(y) * pasted.width + x) * 4], 3, &pasted.rgba[(std::size_t(y) * pasted.width + x) * 4]);
     const ImageResult a = checker_->check(pasted.view());
-    if (!a.faces.empty() && a.faces[0].p_fake) self_blend.push_back(*a.faces[0].p_fake - p0);
+    if (!a.faces.empty() && a.faces[0].blend_p_fake) self_blend.push_back(*a.faces[0].blend_p_fake - b0);
+    if (!a.faces.empty() && a.faces[0].combined_p_fake) combined_self_blend.push_back(*a.faces[0].combined_p_fake - p0);
     const ImageResult b = checker_->check(blurred(f.image, 1.0).view());
-    if (!b.faces.empty() && b.faces[0].p_fake) whole_blur.push_back(*b.faces[0].p_fake - p0);
+    if (!b.faces.empty() && b.faces[0].blend_p_fake) whole_blur.push_back(*b.faces[0].blend_p_fake - b0);
+    if (!b.faces.empty() && b.faces[0].combined_p_fake) combined_whole_blur.push_back(*b.faces[0].combined_p_fake - p0);
   }
   const double up = median(self_blend), blur = median(whole_blur);
-  std::printf("[ blend    ] real faces: self-blend median dP(fake) %+.3f (%zu), whole-frame blur %+.3f (%zu)\n", up, self_blend.size(),
-              blur, whole_blur.size());
+  const double combined_up = median(combined_self_blend), combined_blur = median(combined_whole_blur);
+  std::printf("[ blend    ] real faces: self-blend median dP(fake) %+.3f (%zu), whole-frame blur %+.3f (%zu); "
+              "combined with the pose cue %+.3f / %+.3f\n",
+              up, self_blend.size(), blur, whole_blur.size(), combined_up, combined_blur);
   ASSERT_GE(self_blend.size(), 100u);
   ASSERT_GE(whole_blur.size(), 100u);
+  ASSERT_GE(combined_self_blend.size(), 100u);
+  ASSERT_GE(combined_whole_blur.size(), 100u);
   EXPECT_GE(up, 0.15) << "a pasted blurred face must look more like a swap";
   EXPECT_LE(blur, 0.02) << "a blurred frame must not look more like a swap (the cue must not read the frame's sharpness)";
+  EXPECT_GE(combined_up, 0.15) << "both cues combined too";
+  EXPECT_LE(combined_blur, 0.02) << "both cues combined too";
 }

@@ -18,6 +18,14 @@ std::string ParsedArgs::get(const std::string& name, const std::string& fallback
   return it == options.end() || it->second.empty() ? fallback : it->second.back();
 }
 
+long whole_number_option(const ParsedArgs& parsed, const std::string& name, long fallback, long lo, long hi) {
+  const double x = parsed.get_number(name, double(fallback));
+  if (!(x >= double(lo) && x <= double(hi)) || x != std::floor(x)) {
+    throw UsageError("--" + name + " must be a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return long(x);
+}
+
 double ParsedArgs::get_number(const std::string& name, double fallback) const {
   const std::string s = get(name, "");
   if (s.empty()) return fallback;
@@ -129,6 +137,11 @@ Checker load_checker(const ModelOptions& options) {
     blend_classifier = Classifier::parse(checked_text(options.model_dir, "blend_classifier.txt", sums));
   }
 
+  std::optional<CueCombination> combination;
+  if (options.use_classifier && file_exists(options.model_dir + "/combination.txt")) {
+    combination = CueCombination::parse(checked_text(options.model_dir, "combination.txt", sums));
+  }
+
   if (!file_exists(options.landmark_model)) {
     throw Error(ErrorCode::kIo, "no landmark model at " + options.landmark_model +
                                     " (install Debian's libdlib-data, or pass --landmark-model FILE)");
@@ -136,7 +149,8 @@ Checker load_checker(const ModelOptions& options) {
   const auto bytes = read_file_bytes(options.landmark_model, 1u << 30);
   const bool is_default = options.landmark_model == "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   LandmarkModel landmarks = LandmarkModel::from_bytes(bytes.data(), bytes.size(), is_default ? kDlib68ModelSha256 : "");
-  return Checker(std::move(landmarks), std::move(face), std::move(classifier), std::move(track_classifier), std::move(blend_classifier));
+  return Checker(std::move(landmarks), std::move(face), std::move(classifier), std::move(track_classifier), std::move(blend_classifier),
+                 std::move(combination));
 }
 
 CheckerOptions checker_options(const ParsedArgs& parsed) {

@@ -27,6 +27,10 @@ struct ParsedArgs {
 };
 ParsedArgs parse_args(const Args& args, const std::vector<std::string>& valued, const std::vector<std::string>& flags = {});
 
+// --name as a whole number in [lo, hi] (fallback when absent); else throws
+// UsageError "--name must be a whole number in lo..hi".
+long whole_number_option(const ParsedArgs& parsed, const std::string& name, long fallback, long lo, long hi);
+
 struct ModelOptions {
   std::string model_dir;        // face3d.txt, classifier.txt, SHA256SUMS
   std::string landmark_model;   // dlib .dat

@@ -15,6 +15,30 @@
 namespace posecheck::cli {
 namespace {
 
+// What the bands mean (the classifier's thresholds and, when the model file
+// has them, the held-out shares of real and fake faces in each band).
+void write_bands(JsonWriter& w, const std::optional<EvidenceBands>& bands, const char* key = "bands") {
+  w.key(key);
+  if (!bands) {
+    w.null();
+    return;
+  }
+  w.begin_object().key("low").value(bands->low).key("high").value(bands->high);
+  w.key("held_out");
+  if (bands->held_out_rates.empty()) {
+    w.null();
+  } else {
+    w.begin_object();
+    for (int l = 0; l < 2; ++l) {
+      w.key(l ? "fake" : "real").begin_object();
+      for (int b = 0; b < 3; ++b) w.key(band_name(EvidenceBand(b))).value(bands->held_out_rates[std::size_t(3 * l + b)]);
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.end_object();
+}
+
 void write_models(JsonWriter& w, const Checker& checker, const CheckerOptions& options) {
   w.key("models").begin_object();
   w.key("camera").value(camera_model_name(checker.camera(options)));
@@ -26,34 +50,19 @@ void write_models(JsonWriter& w, const Checker& checker, const CheckerOptions& o
   if (checker.blend_classifier()) w.value(checker.blend_classifier()->sha256()); else w.null();
   w.key("track_classifier");
   if (checker.track_classifier()) w.value(checker.track_classifier()->sha256()); else w.null();
+  w.key("combination");
+  if (const auto& c = checker.combination()) {
+    w.begin_object().key("sha256").value(c->sha256()).key("pose_weight").value(c->pose_weight());
+    w.key("blend_weight").value(c->blend_weight()).key("bias").value(c->bias()).key("decides").value(c->decides());
+    write_bands(w, c->bands(), "bands");
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("face_cue").value(face_cue_name(checker.face_cue()));
   w.end_object();
 }
 
-// What the bands mean (the classifier's thresholds and, when the model file
-// has them, the held-out shares of real and fake faces in each band).
-void write_bands(JsonWriter& w, const std::optional<Classifier>& classifier, const char* key = "bands") {
-  w.key(key);
-  if (!classifier) {
-    w.null();
-    return;
-  }
-  const Classifier& c = *classifier;
-  w.begin_object().key("low").value(c.band_low()).key("high").value(c.band_high());
-  w.key("held_out");
-  if (c.band_rates().empty()) {
-    w.null();
-  } else {
-    w.begin_object();
-    for (int l = 0; l < 2; ++l) {
-      w.key(l ? "fake" : "real").begin_object();
-      for (int b = 0; b < 3; ++b) w.key(band_name(EvidenceBand(b))).value(c.band_rates()[3 * l + b]);
-      w.end_object();
-    }
-    w.end_object();
-  }
-  w.end_object();
-}
 
 std::string check_image(Checker& checker, const std::string& path, const std::vector<std::uint8_t>& bytes,
                         const CheckerOptions& options) {
@@ -70,8 +79,8 @@ std::string check_image(Checker& checker, const std::string& path, const std::ve
   w.end_array();
   w.key("score").value(result.score);
   w.key("verdict").value(verdict(result.score, result.faces_found, checker));
-  write_bands(w, checker.face_classifier());
-  write_bands(w, checker.classifier(), "pose_bands");
+  write_bands(w, checker.face_bands());
+  write_bands(w, bands_of(checker.classifier()), "pose_bands");
   w.end_object();
   return w.str();
 }
@@ -116,9 +125,9 @@ std::string check_video(Checker& checker, const std::string& path, double fps, c
   tail.end_array();
   tail.key("score").value(people.score);
   tail.key("verdict").value(video_verdict(people, faces_seen, checker));
-  write_bands(tail, checker.face_classifier());
-  write_bands(tail, checker.classifier(), "pose_bands");
-  write_bands(tail, checker.track_classifier(), "head_motion_bands");
+  write_bands(tail, checker.face_bands());
+  write_bands(tail, bands_of(checker.classifier()), "pose_bands");
+  write_bands(tail, bands_of(checker.track_classifier()), "head_motion_bands");
   out += "," + tail.str() + "}";
   return out;
 }

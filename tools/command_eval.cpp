@@ -39,6 +39,7 @@ int usage(const std::string& why) {
                "       posecheck eval --cosine-hist FILE.svg --features CSV...\n"
                "       posecheck eval --nested --features CSV... [--variant V]... [--outer-folds 5] [--folds 5]\n"
                "                      [--seed N] [--bootstrap N] [--predictions OUT.csv] [--subset NAME=GROUP_REGEX]...\n"
+               "                      [--combine-with POSE_VARIANT]  (the --variant candidates are the blend cue; core/cue_combination.h)\n"
                "       posecheck eval --held-out PREDICTIONS.csv [--subset NAME=GROUP_REGEX]... [--bootstrap N]\n"
                "                      (leak-free: every choice made inside each outer fold; tools/nested_cv.h)\n",
                why.c_str());
@@ -246,10 +247,12 @@ int run_nested(const ParsedArgs& parsed) {
   o.inner.folds = int(parsed.get_number("folds", 5));
   o.inner.seed = std::uint64_t(parsed.get_number("seed", 1));
   o.verbose = true;
+  o.combine_with = parsed.get("combine-with", "");
   const int boot = int(parsed.get_number("bootstrap", 2000));
   report_unscored(rows);
   std::printf("nested grouped CV: %d outer folds by group, inner %d-fold grid search; candidates:", o.outer_folds, o.inner.folds);
   for (const auto& c : o.candidates) std::printf(" %s", c.c_str());
+  if (!o.combine_with.empty()) std::printf("; combined with the pose cue %s (cue_stacking.h)", o.combine_with.c_str());
   std::printf("\n");
   std::fflush(stdout);
   const NestedResult r = nested_cross_validation(rows, o);
@@ -259,6 +262,21 @@ int run_nested(const ParsedArgs& parsed) {
     const auto& c = r.choices[f];
     std::printf("| %zu | %d / %d | %s | 2^%g, 2^%g | %.3f | [%.3f, %.3f] |\n", f + 1, c.train_rows, c.test_rows, c.candidate.c_str(), c.log2c,
                 c.log2g, c.inner_cv_auroc, c.bands.low, c.bands.high);
+  }
+  if (!o.combine_with.empty()) {
+    std::printf("\n| outer fold | pose cue C, gamma | pose inner CV AUROC | combination: pose weight, blend weight, bias |\n|---|---|---|---|\n");
+    for (std::size_t f = 0; f < r.choices.size(); ++f) {
+      const auto& c = r.choices[f];
+      std::printf("| %zu | 2^%g, 2^%g | %.3f | %.3f, %.3f, %+.3f |\n", f + 1, c.pose_log2c, c.pose_log2g, c.pose_inner_cv_auroc,
+                  c.stacking.pose_weight, c.stacking.blend_weight, c.stacking.bias);
+    }
+    // Each cue alone, held out in the same run (same outer folds and models).
+    for (const auto& [name, p] : {std::pair<const char*, const std::vector<double>*>{"pose cue alone", &r.pose_p_fake},
+                                  {"blend cue alone", &r.blend_p_fake}}) {
+      const auto a = auroc_with_intervals(r.video, *p, r.label, boot);
+      std::printf("%s: held-out row AUROC %s, video AUROC %s\n", name, interval_text(a.frame).c_str(), interval_text(a.video).c_str());
+    }
+    std::printf("combination (below):");
   }
   report_held_out(parsed, r, boot);
   if (parsed.has("predictions")) write_text(parsed.get("predictions", ""), nested_predictions_csv(r));
@@ -270,7 +288,7 @@ int run_nested(const ParsedArgs& parsed) {
 int command_eval(const Args& args) {
   ParsedArgs parsed;
   try {
-    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out"}, {"ablation", "nested"});
+    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with"}, {"ablation", "nested"});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
     const double b = parsed.get_number("bootstrap", 2000);
     if (b < 0 || b != std::floor(b)) throw UsageError("--bootstrap must be a whole number >= 0");

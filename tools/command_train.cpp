@@ -92,11 +92,8 @@ int command_train(const Args& args) {
     if (!parsed.has("features")) throw UsageError("--features CSV is required");
     if (!parsed.has("out")) throw UsageError("--out DIR is required");
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
-    const double folds = parsed.get_number("folds", 5), seed = parsed.get_number("seed", 1);
-    if (folds < 2 || folds != std::floor(folds) || folds > 100) throw UsageError("--folds must be a whole number in 2..100");
-    if (seed < 0 || seed != std::floor(seed)) throw UsageError("--seed must be a whole number >= 0");
-    o.folds = int(folds);
-    o.seed = std::uint64_t(seed);
+    o.folds = int(whole_number_option(parsed, "folds", 5, 2, 100));
+    o.seed = std::uint64_t(whole_number_option(parsed, "seed", 1, 0, 1L << 52));
     o.variant = parse_variant(parsed.get("variant", variant_name(kDefaultVariant)));
     if (parsed.has("variant")) for (const auto& v : parsed.options.at("variant")) parse_variant(v);
     o.verbose = parsed.has("verbose");

@@ -17,5 +17,6 @@ int command_features(const Args& args);
 int command_train(const Args& args);
 int command_eval(const Args& args);
 int command_compact_model(const Args& args);
+int command_combine(const Args& args);
 
 }  // namespace posecheck::cli

@@ -127,6 +127,12 @@ void write_face(JsonWriter& w, const FaceResult& f) {
   w.key("pose_p_fake").value(f.pose_p_fake);
   w.key("pose_band");
   if (f.pose_band) w.value(band_name(*f.pose_band)); else w.null();
+  w.key("blend_p_fake").value(f.blend_p_fake);
+  w.key("blend_band");
+  if (f.blend_band) w.value(band_name(*f.blend_band)); else w.null();
+  w.key("combined_p_fake").value(f.combined_p_fake);
+  w.key("combined_band");
+  if (f.combined_band) w.value(band_name(*f.combined_band)); else w.null();
   w.key("blend");
   if (f.blend) {
     w.begin_object().key("ok").value(f.blend->ok);

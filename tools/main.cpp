@@ -19,6 +19,7 @@ const char* kUsage =
     "  features --out CSV [--manifest CSV --split S | --landmarks CSV | [--label L] FILE...]   pose-feature table\n"
     "  train --features CSV... --out DIR [--variant V]   SVM by grouped cross-validation\n"
     "  eval --model DIR --features CSV... | --ablation --train CSV... --val CSV...   AUROC with intervals\n"
+    "  combine --features CSV... --model-dir DIR --out FILE   fit the pose + blend cue combination\n"
     "  fit-face --pts DIR... --out FILE [--compare REF_204 --landmarks-dir DIR...]   fit the 3D mean face\n"
     "  decode IMAGE --out FILE.rgba\n"
     "        the decoded RGBA pixels (test fixtures for the WebAssembly module)\n"
@@ -42,6 +43,7 @@ const Command kCommands[] = {
     {"eval", posecheck::cli::command_eval},
     {"fit-face", posecheck::cli::command_fit_face},
     {"compact-model", posecheck::cli::command_compact_model},
+    {"combine", posecheck::cli::command_combine},
 };
 
 }  // namespace

@@ -49,6 +49,13 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
                                                    "' cover different rows (mixing frame and video level, or missing columns)");
     }
   }
+  std::optional<Dataset> pose_data;
+  if (!o.combine_with.empty()) {
+    pose_data = make_dataset(rows, parse_variant(o.combine_with));
+    if (pose_data->video != first.video || pose_data->group != first.group) {
+      throw Error(ErrorCode::kInvalidArgument, "the pose cue '" + o.combine_with + "' and '" + o.candidates[0] + "' cover different rows");
+    }
+  }
   const std::vector<int> fold = grouped_folds(first.group, o.outer_folds, o.outer_seed);
 
   NestedResult r;
@@ -58,6 +65,10 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
   r.group = first.group;
   r.video = first.video;
   r.outer_fold = fold;
+  if (pose_data) {
+    r.pose_p_fake.assign(first.x.size(), 0);
+    r.blend_p_fake.assign(first.x.size(), 0);
+  }
   for (int f = 0; f < o.outer_folds; ++f) {
     NestedChoice best{};
     std::optional<TrainResult> best_model;
@@ -73,18 +84,53 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
                      o.candidates[k].c_str(), t.chosen.cv_auroc, t.chosen.log2c, t.chosen.log2g);
       }
       if (!best_model || t.chosen.cv_auroc > best.inner_cv_auroc) {
-        best = NestedChoice{o.candidates[k], t.chosen.log2c, t.chosen.log2g, t.chosen.cv_auroc, t.bands, t.rows, 0};
+        best = NestedChoice{};
+        best.candidate = o.candidates[k];
+        best.log2c = t.chosen.log2c;
+        best.log2g = t.chosen.log2g;
+        best.inner_cv_auroc = t.chosen.cv_auroc;
+        best.bands = t.bands;
+        best.train_rows = t.rows;
         best_model = std::move(t);
         best_k = k;
       }
     }
     const TrainResult& m = *best_model;
+    std::optional<TrainResult> pose;
+    if (pose_data) {
+      TrainOptions inner = o.inner;
+      inner.classifier_file = false;
+      inner.variant = parse_variant(o.combine_with);
+      pose = train_classifier(subset(*pose_data, fold, f, false), inner);
+      // Both models' held-out P(fake) come from the same inner folds (same
+      // rows, groups and seed), so they line up row by row.
+      const Dataset train = subset(data[best_k], fold, f, false);
+      const HeldOutPair held = held_out_pair(pose->oof_probability, m.oof_probability, train.y);
+      best.stacking = fit_cue_stacking(held.pose, held.blend, held.label);
+      std::vector<double> stacked;
+      for (std::size_t i = 0; i < held.label.size(); ++i) stacked.push_back(stacked_probability(best.stacking, held.pose[i], held.blend[i]));
+      best.bands = choose_bands(stacked, held.label);
+      best.pose_log2c = pose->chosen.log2c;
+      best.pose_log2g = pose->chosen.log2g;
+      best.pose_inner_cv_auroc = pose->chosen.cv_auroc;
+      if (o.verbose) {
+        std::fprintf(stderr, "  outer fold %d/%d, pose cue %s: inner CV AUROC %.4f; combination %.3f x pose + %.3f x blend %+.3f\n", f + 1,
+                     o.outer_folds, o.combine_with.c_str(), pose->chosen.cv_auroc, best.stacking.pose_weight, best.stacking.blend_weight,
+                     best.stacking.bias);
+      }
+    }
+    const Bands& bands = pose ? best.bands : m.bands;
     for (std::size_t i = 0; i < fold.size(); ++i) {
       if (fold[i] != f) continue;
       r.p_fake[i] = m.final_model->probability_fake(m.standardiser.apply(data[best_k].x[i]));
+      if (pose) {
+        r.blend_p_fake[i] = r.p_fake[i];
+        r.pose_p_fake[i] = pose->final_model->probability_fake(pose->standardiser.apply(pose_data->x[i]));
+        r.p_fake[i] = stacked_probability(best.stacking, r.pose_p_fake[i], r.blend_p_fake[i]);
+      }
       // The band rule of Classifier::band with the thresholds chosen inside.
-      r.band[i] = r.p_fake[i] < m.bands.low ? EvidenceBand::kLittleEvidence
-                  : r.p_fake[i] >= m.bands.high ? EvidenceBand::kSubstantialEvidence : EvidenceBand::kUncertain;
+      r.band[i] = r.p_fake[i] < bands.low ? EvidenceBand::kLittleEvidence
+                  : r.p_fake[i] >= bands.high ? EvidenceBand::kSubstantialEvidence : EvidenceBand::kUncertain;
       ++best.test_rows;
     }
     r.choices.push_back(best);

@@ -11,6 +11,13 @@
 // scores the held-out fold. The held-out P(fake) and band of every row are the
 // estimate: no choice ever saw them.
 //
+// Combination (`--combine-with POSE`): the candidates above are the blend
+// cue; POSE (a pose variant, e.g. "rmat") is trained on the same inner rows;
+// the cue combination (cue_combination.h) is fitted on both models' inner
+// held-out P(fake) (cue_stacking.h), the bands on the combined inner
+// held-out P(fake); the outer fold is scored by the combination, and each
+// cue alone is kept beside it (NestedResult::pose_p_fake, blend_p_fake).
+//
 // Candidates: paper variants ("rmat", ...) or named feature sets of
 // tools/extra_features.h ("rmat+track", "video:rmat+track", ...). All
 // candidates of one run must cover the same rows (frame level, or all
@@ -22,6 +29,7 @@
 #include <vector>
 
 #include "classifier.h"
+#include "cue_stacking.h"
 #include "feature_table.h"
 #include "svm_training.h"
 
@@ -33,6 +41,7 @@ struct NestedOptions {
   std::uint64_t outer_seed = 7;  // differs from the inner seed, so inner folds are not the outer ones
   TrainOptions inner;            // inner folds, seed and grid (variant is set per candidate)
   bool verbose = false;          // progress on stderr
+  std::string combine_with;      // empty, or the pose cue's variant (above)
 };
 
 struct NestedChoice {
@@ -40,6 +49,9 @@ struct NestedChoice {
   double log2c = 0, log2g = 0, inner_cv_auroc = 0;
   Bands bands;
   int train_rows = 0, test_rows = 0;
+  // With combine_with: the pose model's inner CV and the fitted combination.
+  double pose_log2c = 0, pose_log2g = 0, pose_inner_cv_auroc = 0;
+  StackingFit stacking;
 };
 
 struct NestedResult {
@@ -49,6 +61,9 @@ struct NestedResult {
   std::vector<int> label, outer_fold;
   std::vector<std::string> group, video;
   std::vector<NestedChoice> choices;  // one per outer fold
+  // With combine_with: held-out P(fake) of each cue alone (p_fake is the
+  // combination's); empty otherwise.
+  std::vector<double> pose_p_fake, blend_p_fake;
 };
 
 // Requires: rows with at least outer_folds distinct groups and both classes;

@@ -113,6 +113,10 @@ val face_value(const FaceResult& f) {
   v.set("band", f.band ? val(std::string(band_name(*f.band))) : val::null());
   v.set("pose_p_fake", optional_number(f.pose_p_fake));
   v.set("pose_band", f.pose_band ? val(std::string(band_name(*f.pose_band))) : val::null());
+  v.set("blend_p_fake", optional_number(f.blend_p_fake));
+  v.set("blend_band", f.blend_band ? val(std::string(band_name(*f.blend_band))) : val::null());
+  v.set("combined_p_fake", optional_number(f.combined_p_fake));
+  v.set("combined_band", f.combined_band ? val(std::string(band_name(*f.combined_band))) : val::null());
   if (f.blend) {
     val b = val::object();
     b.set("ok", f.blend->ok);
@@ -165,7 +169,8 @@ class Analyzer {
   // face and classifier models are small texts. An empty classifier text
   // means no P(fake).
   val load(std::size_t landmark_bytes, const std::string& landmark_sha256, const std::string& face_text,
-           const std::string& classifier_text, const std::string& track_classifier_text, const std::string& blend_classifier_text) {
+           const std::string& classifier_text, const std::string& track_classifier_text, const std::string& blend_classifier_text,
+           const std::string& combination_text) {
     return guarded([&] {
       if (landmark_bytes > input_.size()) throw Error(ErrorCode::kInvalidArgument, "landmark model size exceeds the input buffer");
       const auto t0 = std::chrono::steady_clock::now();
@@ -178,7 +183,9 @@ class Analyzer {
       if (!track_classifier_text.empty()) track = Classifier::parse(track_classifier_text);
       std::optional<Classifier> blend;
       if (!blend_classifier_text.empty()) blend = Classifier::parse(blend_classifier_text);
-      checker_.emplace(std::move(lm), std::move(face), std::move(cls), std::move(track), std::move(blend));
+      std::optional<CueCombination> combination;
+      if (!combination_text.empty()) combination = CueCombination::parse(combination_text);
+      checker_.emplace(std::move(lm), std::move(face), std::move(cls), std::move(track), std::move(blend), std::move(combination));
       const auto t2 = std::chrono::steady_clock::now();
       release_input();
       val v = val::object();
@@ -188,6 +195,7 @@ class Analyzer {
       v.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
       v.set("track_classifier", checker_->track_classifier() ? val(checker_->track_classifier()->sha256()) : val::null());
       v.set("blend_classifier", checker_->blend_classifier() ? val(checker_->blend_classifier()->sha256()) : val::null());
+      v.set("combination", checker_->combination() ? val(checker_->combination()->sha256()) : val::null());
       v.set("camera", std::string(camera_model_name(checker_->camera(CheckerOptions{}))));
       // Where the time went: the landmark model (hash + parse), then the rest
       // (3D face, classifier, and the face detector).
@@ -219,9 +227,9 @@ class Analyzer {
       v.set("people", list);
       v.set("score", optional_number(people.score));
       v.set("verdict", video_verdict(people, video_faces_seen_, *checker_));
-      v.set("bands", bands_value(checker_->face_classifier()));
-      v.set("pose_bands", bands_value(checker_->classifier()));
-      v.set("head_motion_bands", bands_value(checker_->track_classifier()));
+      v.set("bands", bands_value(checker_->face_bands()));
+      v.set("pose_bands", bands_value(bands_of(checker_->classifier())));
+      v.set("head_motion_bands", bands_value(bands_of(checker_->track_classifier())));
       video_.reset();
       return v;
     });
@@ -256,8 +264,8 @@ class Analyzer {
       v.set("faces", faces);
       v.set("score", optional_number(r.score));
       v.set("verdict", verdict(r.score, r.faces_found, *checker_));
-      v.set("bands", bands_value(checker_->face_classifier()));
-      v.set("pose_bands", bands_value(checker_->classifier()));
+      v.set("bands", bands_value(checker_->face_bands()));
+      v.set("pose_bands", bands_value(bands_of(checker_->classifier())));
       return v;
     });
   }
@@ -307,30 +315,42 @@ class Analyzer {
     m.set("classifier", checker_->classifier() ? val(checker_->classifier()->sha256()) : val::null());
     m.set("blend_classifier", checker_->blend_classifier() ? val(checker_->blend_classifier()->sha256()) : val::null());
     m.set("track_classifier", checker_->track_classifier() ? val(checker_->track_classifier()->sha256()) : val::null());
+    if (const auto& c = checker_->combination()) {
+      val combo = val::object();
+      combo.set("sha256", c->sha256());
+      combo.set("pose_weight", c->pose_weight());
+      combo.set("blend_weight", c->blend_weight());
+      combo.set("bias", c->bias());
+      combo.set("decides", c->decides());
+      combo.set("bands", bands_value(c->bands()));
+      m.set("combination", combo);
+    } else {
+      m.set("combination", val::null());
+    }
     m.set("face_cue", std::string(face_cue_name(checker_->face_cue())));
     return m;
   }
 
   // What the bands mean, as the CLI's `bands`; null without a classifier.
-  static val bands_value(const std::optional<Classifier>& classifier) {
-    if (!classifier) return val::null();
-    const Classifier& c = *classifier;
+  static val bands_value(const std::optional<EvidenceBands>& bands) {
+    if (!bands) return val::null();
     val b = val::object();
-    b.set("low", c.band_low());
-    b.set("high", c.band_high());
-    if (c.band_rates().empty()) {
+    b.set("low", bands->low);
+    b.set("high", bands->high);
+    if (bands->held_out_rates.empty()) {
       b.set("held_out", val::null());
     } else {
       val held = val::object();
       for (int l = 0; l < 2; ++l) {
         val per = val::object();
-        for (int k = 0; k < 3; ++k) per.set(band_name(EvidenceBand(k)), c.band_rates()[3 * l + k]);
+        for (int k = 0; k < 3; ++k) per.set(band_name(EvidenceBand(k)), bands->held_out_rates[std::size_t(3 * l + k)]);
         held.set(l ? "fake" : "real", per);
       }
       b.set("held_out", held);
     }
     return b;
   }
+
 
   void release_input() { std::vector<std::uint8_t>().swap(input_); }
 

@@ -2,7 +2,7 @@
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
-import { bandMeaning, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, unanalysedFacesNote, WORDING } from './overlay.js';
+import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, unanalysedFacesNote, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
@@ -80,14 +80,14 @@ function newCard(name) {
   return card;
 }
 
-function setVerdict(card, verdict, score, bands) {
+function setVerdict(card, verdict, score, bands, models) {
   const el = $('.verdict', card);
   el.className = `verdict ${verdict}`;
   el.textContent = WORDING[verdict] + (score !== null && score !== undefined ? ` · P(fake) ${(score * 100).toFixed(0)}%` : '');
   card.dataset.verdict = verdict;
   const meaning = $('.meaning', card);
   const scored = score !== null && score !== undefined;
-  meaning.textContent = scored ? `${bandMeaning(bands, verdict)} ${NOT_PROOF}`.trim() : '';
+  meaning.textContent = scored ? [bandMeaning(bands, verdict), combinationSentence(models), NOT_PROOF].filter(Boolean).join(' ') : '';
   meaning.hidden = !scored;
 }
 
@@ -107,7 +107,7 @@ function describeFaces(card, result) {
   result.faces.forEach((face, i) => {
     const li = document.createElement('li');
     const head = document.createElement('span');
-    head.textContent = faceHeadline(face, i);
+    head.textContent = faceHeadline(face, i, result.models);
     li.append(head);
     if (face.features) {
       const details = document.createElement('details');
@@ -153,7 +153,7 @@ async function checkImageFile(file, card) {
   try {
     const result = await state.checker.checkImage(bitmap, options()); // the bitmap moves to the worker
     drawOverlay(canvas.getContext('2d'), result);
-    setVerdict(card, result.verdict, result.score, result.bands);
+    setVerdict(card, result.verdict, result.score, result.bands, result.models);
     describeFaces(card, result);
     state.records.push({ file: file.name, type: 'image', ...result });
   } catch (e) {
@@ -245,7 +245,8 @@ async function checkVideoFile(file, card) {
   const summary = await session.finish();
   const { score, verdict } = summary;
   const decisive = decidingPerson(summary);
-  setVerdict(card, verdict, score, decisive?.basis === 'head_motion' ? summary.head_motion_bands : summary.bands);
+  setVerdict(card, verdict, score, decisive?.basis === 'head_motion' ? summary.head_motion_bands : summary.bands,
+    decisive?.basis === 'head_motion' ? null : frames.find((f) => f.result)?.result.models);
   const people = $('.people', card);
   people.textContent = '';
   for (const person of summary.people) {
@@ -376,13 +377,14 @@ function savePng(canvas, name) {
 }
 
 function csvRows() {
-  const rows = [['file', 'type', 'time_s', 'face', 'status', 'reason', 'p_fake', 'band', 'pose_p_fake', 'blend_ring_to_face_detail',
-    'rotation_difference_deg', 'cosine_distance', 'verdict', 'score']];
+  const rows = [['file', 'type', 'time_s', 'face', 'status', 'reason', 'p_fake', 'band', 'pose_p_fake', 'blend_p_fake',
+    'combined_p_fake', 'blend_ring_to_face_detail', 'rotation_difference_deg', 'cosine_distance', 'verdict', 'score']];
   const faceRows = (file, type, time, r) => {
-    if (r.error) { rows.push([file, type, time, '', 'error', r.error, '', '', '', '', '', '', '', '']); return; }
-    if (!r.faces.length) rows.push([file, type, time, '', 'no_face', '', '', '', '', '', '', '', r.verdict, '']);
+    if (r.error) { rows.push([file, type, time, '', 'error', r.error, '', '', '', '', '', '', '', '', '', '']); return; }
+    if (!r.faces.length) rows.push([file, type, time, '', 'no_face', '', '', '', '', '', '', '', '', '', r.verdict, '']);
     r.faces.forEach((f, i) => rows.push([file, type, time, i + 1, f.status, f.reason, f.p_fake ?? '', f.band ?? '', f.pose_p_fake ?? '',
-      f.blend?.ok ? f.blend.ring_to_face_detail : '', f.rotation_difference_deg ?? '', f.cosine_distance ?? '', r.verdict, r.score ?? '']));
+      f.blend_p_fake ?? '', f.combined_p_fake ?? '', f.blend?.ok ? f.blend.ring_to_face_detail : '', f.rotation_difference_deg ?? '',
+      f.cosine_distance ?? '', r.verdict, r.score ?? '']));
   };
   for (const rec of state.records) {
     if (rec.type === 'video' && rec.frames) rec.frames.forEach((f) => faceRows(rec.file, 'video', f.time_s, f));

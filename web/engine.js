@@ -52,6 +52,9 @@ async function loadModule(moduleUrl, wasmBinary) {
  *   are scored by their frames' mean P(fake) only)
  * @param {string} [o.blendClassifier] blend classifier text (the face against its surroundings; '' or
  *   absent: faces get their P(fake) from the pose cue, the paper's pipeline)
+ * @param {string} [o.combination] cue combination text (posecheck-combination 1: both cues' P(fake) combined
+ *   as combined_p_fake, and as p_fake when the file says it decides; core/cue_combination.h; needs the very
+ *   classifier and blend classifier it names; '' or absent: none)
  */
 export async function createEngine(o) {
   const started = performance.now();
@@ -65,7 +68,7 @@ export async function createEngine(o) {
   };
   put(o.landmarkModel);
   const models = unwrap(analyzer.load(o.landmarkModel.length, o.landmarkSha256 ?? '', o.faceModel, o.classifier ?? '',
-    o.trackClassifier ?? '', o.blendClassifier ?? ''));
+    o.trackClassifier ?? '', o.blendClassifier ?? '', o.combination ?? ''));
   const loaded = performance.now();
   const { landmark_model_ms: landmarkModelMs, detector_and_others_ms: othersMs } = models.timings;
   delete models.timings;

@@ -133,22 +133,45 @@ export function blendSentence(face) {
 }
 
 /**
+ * How the two cues are combined, as a sentence, from the result's `models`;
+ * '' without a combination. When the combination does not decide, it says
+ * which cue does and why.
+ */
+export function combinationSentence(models) {
+  const c = models?.combination;
+  if (!c) return '';
+  const sign = c.bias < 0 ? '−' : '+';
+  const formula = `log-odds = ${c.blend_weight.toFixed(2)} × blend cue + ${c.pose_weight.toFixed(2)} × pose cue ` +
+    `${sign} ${Math.abs(c.bias).toFixed(2)} (weights fitted on people the cues were not trained on)`;
+  return c.decides ? `P(fake) combines both cues: ${formula}.`
+    : `Both cues combined, shown per face: ${formula}. The blend cue alone decides: on real photos from elsewhere the ` +
+      'combination raised more false alarms.';
+}
+
+/**
  * One face's verdict line, e.g. "Face 1: Little evidence of a face swap
  * (P(fake) 8%) · its surroundings have 1.4× the face's fine detail · the two
- * head poses differ by 1.1° (pose cue: P(fake) 40%)". The measures are stated
- * as measured, apart from the classifier's band.
+ * head poses differ by 1.1° (pose cue: P(fake) 40%) · both cues combined:
+ * P(fake) 12%". When the combination decides: "(P(fake) 12%, both cues
+ * combined) · ... fine detail (blend cue: P(fake) 8%) · ...". The measures
+ * are stated as measured, apart from the classifier's band. models: the
+ * result's `models` (optional).
  */
-export function faceHeadline(face, index) {
+export function faceHeadline(face, index, models) {
   const ok = face.status === 'ok';
   const blend = ok ? blendSentence(face) : '';
-  const poseCue = face.blend && face.pose_p_fake !== null && face.pose_p_fake !== undefined
-    ? ` (pose cue: P(fake) ${percent(face.pose_p_fake)})` : '';
+  const known = (x) => x !== null && x !== undefined;
+  const combinedDecides = models?.face_cue === 'combined' && known(face.p_fake);
+  const poseCue = face.blend && known(face.pose_p_fake) ? ` (pose cue: P(fake) ${percent(face.pose_p_fake)})` : '';
+  const blendCue = combinedDecides && known(face.blend_p_fake) ? ` (blend cue: P(fake) ${percent(face.blend_p_fake)})` : '';
+  const combinedBeside = !combinedDecides && known(face.combined_p_fake) ? ` · both cues combined: P(fake) ${percent(face.combined_p_fake)}` : '';
   return `Face ${index + 1}: ${WORDING[faceBand(face)]}` +
-    (face.p_fake !== null ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%)` : '') +
+    (known(face.p_fake) ? ` (P(fake) ${(face.p_fake * 100).toFixed(0)}%${combinedDecides ? ', both cues combined' : ''})` : '') +
     (!ok ? ` — ${face.reason}` : '') +
-    (blend ? ` · ${blend}` : '') +
+    (blend ? ` · ${blend}${blendCue}` : '') +
     (face.rotation_difference_deg !== null && ok
-      ? ` · the two head poses differ by ${face.rotation_difference_deg.toFixed(1)}°${poseCue}` : '');
+      ? ` · the two head poses differ by ${face.rotation_difference_deg.toFixed(1)}°${poseCue}` : '') +
+    combinedBeside;
 }
 
 /** The numbers behind a face's verdict, as a sentence; '' when it has no features. */

@@ -27,6 +27,10 @@ export interface ModelOptions {
   trackClassifier?: string;
   /** Blend classifier: the face against its own surroundings (URL or text; empty: the pose cue decides). */
   blendClassifier?: string;
+  /** Cue combination (posecheck-combination 1, URL or text): both cues' P(fake) combined (combined_p_fake), and the
+   * face's P(fake) when its file says it decides (the default does not); it names the classifier and blend classifier
+   * it was fitted for and is refused with others. The default is left out when classifier or blendClassifier is ''. */
+  combination?: string;
   workerUrl?: string;
 }
 
@@ -76,6 +80,13 @@ export interface FaceResult {
   /** The pose cue alone (the paper's method), whichever cue decides. */
   pose_p_fake: number | null;
   pose_band: Band | null;
+  /** The blend cue alone; null when not judged or without a blend classifier. */
+  blend_p_fake: number | null;
+  blend_band: Band | null;
+  /** Both cues combined (models.combination); null when not judged or without a combination. It is p_fake when
+   * the combination decides (models.face_cue 'combined'), else reported beside. */
+  combined_p_fake: number | null;
+  combined_band: Band | null;
   /** The face against its own surroundings (core/blend_evidence.h); null without a blend classifier. */
   blend: BlendEvidence | null;
 }
@@ -96,8 +107,13 @@ export interface ImageResult {
   models: {
     camera: 'face' | 'paper'; landmarks: string; face3d: string; classifier: string | null;
     blend_classifier: string | null; track_classifier: string | null;
-    /** Which cue gives faces their P(fake): 'blend' when a blend classifier is loaded, else 'pose'. */
-    face_cue: 'blend' | 'pose';
+    /** How the two cues are combined: log-odds(p_fake) = bias + pose_weight * log-odds(pose_p_fake)
+     * + blend_weight * log-odds(blend_p_fake); null when no combination is loaded. */
+    combination: { sha256: string; pose_weight: number; blend_weight: number; bias: number; decides: boolean;
+      bands: Bands } | null;
+    /** Which cue gives faces their P(fake): 'combined' when a combination that decides is loaded, else 'blend' when
+     * a blend classifier is, else 'pose'. */
+    face_cue: 'combined' | 'blend' | 'pose';
   };
   faces_found: number;
   /** Largest face first. */

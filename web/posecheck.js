@@ -33,6 +33,7 @@ export const DEFAULT_MODELS = Object.freeze({
   classifier: here('./dist/models/classifier.txt'),
   trackClassifier: here('./dist/models/track_classifier.txt'),
   blendClassifier: here('./dist/models/blend_classifier.txt'),
+  combination: here('./dist/models/combination.txt'),
 });
 
 export class PoseChecker {
@@ -57,6 +58,9 @@ export class PoseChecker {
     checker.#worker.onerror = (e) => checker.#failAll(new PoseCheckError('internal', `worker failed: ${e.message}`));
     const init = { ...DEFAULT_MODELS, ...options };
     delete init.workerUrl;
+    // The default combination needs both classifiers: without one ('' given), it is left out too
+    // (a combination given explicitly is still loaded, and refused with a clear error).
+    if (!('combination' in options) && (init.classifier === '' || init.blendClassifier === '')) init.combination = '';
     const transfer = init.landmarkModel instanceof ArrayBuffer ? [init.landmarkModel] : [];
     const { version, loadTimes } = await checker.#call({ type: 'init', options: init }, transfer);
     checker.#version = version;

@@ -2,14 +2,14 @@
 // visits are served from the cache (cache first, then the network), so the
 // checker works without a connection. Only same-origin GET requests are
 // touched; nothing else is stored.
-const CACHE = 'posecheck-v2';
+const CACHE = 'posecheck-v3';
 // The app and the default models (DEFAULT_MODELS in posecheck.js), so that one
 // online visit is enough to work offline; the 99.7 MB full landmark model
 // (?landmarks=full) is cached only once it has been used.
 const APP = ['./', './index.html', './style.css', './app.js', './overlay.js', './posecheck.js', './engine.js', './worker.js',
   './manifest.webmanifest', './dist/posecheck.mjs', './dist/posecheck.wasm', './dist/models/landmarks68.pclm',
   './dist/models/face3d.txt', './dist/models/classifier.txt', './dist/models/track_classifier.txt',
-  './dist/models/blend_classifier.txt'];
+  './dist/models/blend_classifier.txt', './dist/models/combination.txt'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));

@@ -34,7 +34,7 @@ function pixelsOf(msg) {
 
 const handlers = {
   async init({ options }) {
-    const [wasmBinary, landmarkModel, faceModel, classifier, trackClassifier, blendClassifier] = await Promise.all([
+    const [wasmBinary, landmarkModel, faceModel, classifier, trackClassifier, blendClassifier, combination] = await Promise.all([
       bytesOf(options.wasmUrl, 'WebAssembly module'),
       bytesOf(options.landmarkModel, 'landmark model'),
       textOf(options.faceModel, '3D face model'),
@@ -42,10 +42,11 @@ const handlers = {
       textOf(options.classifier, 'classifier', { optional: true }),
       textOf(options.trackClassifier, 'head-motion classifier', { optional: true }),
       textOf(options.blendClassifier, 'blend classifier', { optional: true }),
+      textOf(options.combination, 'cue combination', { optional: true }),
     ]);
     engine = await createEngine({
       moduleUrl: options.moduleUrl, wasmBinary, landmarkModel, landmarkSha256: options.landmarkSha256, faceModel, classifier,
-      trackClassifier, blendClassifier,
+      trackClassifier, blendClassifier, combination,
     });
     return { models: engine.models, version: engine.version(), loadTimes: engine.loadTimes };
   },

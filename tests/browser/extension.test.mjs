@@ -128,7 +128,8 @@ describe('browser extension', { skip }, () => {
     assert.ok(panel, 'the panel iframe opened');
     await panel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
     assert.equal(await panel.evaluate(() => document.body.dataset.state), 'done', await panel.textContent('#error'));
-    assert.match(await panel.textContent('#faces'), /Face 1: /);
+    assert.match(await panel.textContent('#faces'), /Face 1: [^(]+\(P\(fake\) \d+%\) · .* · both cues combined: P\(fake\) \d+%/);
+    assert.match(await panel.textContent('#meaning'), /Both cues combined, shown per face: log-odds = /);
     assert.match(await panel.textContent('#faces'), /Angle between the two head poses: [\d.]+°/);
     assert.match(await panel.textContent('#limits'), /Known limits\. This is weak evidence\. Measured on people the model never saw/);
     assert.match(await panel.textContent('#facts'), new RegExp(`960×\\d+ px from localhost:${images.port}`));

@@ -61,9 +61,10 @@ describe('checker page', { skip }, () => {
     assert.match(await c.locator('.verdict').textContent(), /^(Little evidence of a face swap|Uncertain|Substantial evidence of a face swap) · P\(fake\) \d+%$/);
     // What the band means, as measured on people the model never saw, and that a clean result is no proof.
     assert.match(await c.locator('.meaning').textContent(),
-      /^On people the model never saw, \d+% of face swaps and \d+% of real faces got this result\. A result with little evidence is not proof/);
+      /^On people the model never saw, \d+% of face swaps and \d+% of real faces got this result\. Both cues combined, shown per face: log-odds = [\d.]+ × blend cue \+ -?[\d.]+ × pose cue [+−] [\d.]+ \(weights fitted on people the cues were not trained on\)\. The blend cue alone decides[^.]*\. A result with little evidence is not proof/);
     // The geometry is stated as measured, apart from the band.
-    assert.match(await c.locator('.faces').textContent(), /Face 1: .* · the two head poses differ by \d+\.\d°/);
+    assert.match(await c.locator('.faces').textContent(),
+      /Face 1: [^(]+\(P\(fake\) \d+%\) · .* · the two head poses differ by \d+\.\d° \(pose cue: P\(fake\) \d+%\) · both cues combined: P\(fake\) \d+%/);
     // The overlay drew in the landmark colours: count orange and blue pixels.
     const coloured = await c.locator('canvas.view').evaluate(landmarkColours);
     assert.equal(coloured.w, 960);
@@ -176,8 +177,11 @@ describe('checker page', { skip }, () => {
       checker.close();
       let closed = '';
       try { await checker.checkImage({ rgba: new Uint8Array(4), width: 1, height: 1 }); } catch (e) { closed = e.code; }
-      return { errors, modelError, verdict: ok.verdict, closed };
+      return { errors, modelError, verdict: ok.verdict, cue: ok.models.face_cue, combination: ok.models.combination, closed };
     });
+    // Without the pose classifier the default combination is left out: the blend cue decides alone.
+    assert.equal(outcome.cue, 'blend');
+    assert.equal(outcome.combination, null);
     assert.match(outcome.errors[0], /PoseCheckError\/invalid_argument: pixel buffer holds 10 bytes; 5x5 RGBA needs 100/);
     assert.match(outcome.errors[1], /PoseCheckError\/.*(needs|over the limit)/);
     assert.match(outcome.errors[2], /over the limit/);

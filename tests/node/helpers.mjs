@@ -24,6 +24,7 @@ export const faceModelText = () => readFileSync(join(root, 'models/face3d.txt'),
 export const classifierText = () => readFileSync(join(root, 'models/classifier.txt'), 'utf8');
 export const trackClassifierText = () => readFileSync(join(root, 'models/track_classifier.txt'), 'utf8');
 export const blendClassifierText = () => readFileSync(join(root, 'models/blend_classifier.txt'), 'utf8');
+export const combinationText = () => readFileSync(join(root, 'models/combination.txt'), 'utf8');
 
 export function engine(extra = {}) {
   return createEngine({
@@ -35,6 +36,7 @@ export function engine(extra = {}) {
     classifier: classifierText(),
     trackClassifier: trackClassifierText(),
     blendClassifier: blendClassifierText(),
+    combination: combinationText(),
     ...extra,
   });
 }

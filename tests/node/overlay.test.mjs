@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CENTRAL, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote } from '../../web/overlay.js';
+import { CENTRAL, combinationSentence, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote } from '../../web/overlay.js';
 import { decodeNative, demoDir, engine } from './helpers.mjs';
 
 describe('overlay', () => {
@@ -21,6 +21,7 @@ describe('overlay', () => {
     const px = decodeNative(join(demoDir, 'sample3.jpg'));
     const r = e.check(px.rgba, px.width, px.height);
     assert.ok(r.faces.length >= 2);
+    const { models } = r;
     r.faces.forEach((face, i) => {
       const b = face.box;
       for (const pose of [face.pose_whole, face.pose_central]) {
@@ -37,10 +38,28 @@ describe('overlay', () => {
         const said = r >= 1 ? `its surroundings have ${r.toFixed(1)}× the face's fine detail` : `the face has ${(1 / r).toFixed(1)}× its surroundings' fine detail`;
         assert.ok(faceHeadline(face, i).includes(said), faceHeadline(face, i));
         assert.ok(faceHeadline(face, i).includes(`(pose cue: P(fake) ${Math.round(face.pose_p_fake * 100)}%)`), faceHeadline(face, i));
+        // Both cues combined (models/combination.txt, which does not decide): reported after the cues,
+        // and combined_p_fake is the stated formula of the two.
+        const line = faceHeadline(face, i, models);
+        assert.ok(line.endsWith(` · both cues combined: P(fake) ${Math.round(face.combined_p_fake * 100)}%`), line);
+        assert.equal(face.p_fake, face.blend_p_fake, 'the blend cue decides');
+        const c = models.combination;
+        const logit = (p) => { const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6); return Math.log(q / (1 - q)); };
+        const expected = 1 / (1 + Math.exp(-(c.bias + c.pose_weight * logit(face.pose_p_fake) + c.blend_weight * logit(face.blend_p_fake))));
+        assert.ok(Math.abs(face.combined_p_fake - expected) < 1e-9, `face ${i}: combined_p_fake ${face.combined_p_fake} vs the formula's ${expected}`);
+        // Were the combination to decide, the line would say so and give the blend cue's own P(fake).
+        const deciding = faceHeadline({ ...face, p_fake: face.combined_p_fake }, i, { ...models, face_cue: 'combined' });
+        assert.ok(deciding.includes(`(P(fake) ${Math.round(face.combined_p_fake * 100)}%, both cues combined)`), deciding);
+        assert.ok(deciding.includes(`(blend cue: P(fake) ${Math.round(face.blend_p_fake * 100)}%)`), deciding);
         assert.match(faceNumbers(face), /^Fine detail, face against its surroundings \(log ratio\): -?\d+\.\d\d/);
       }
     });
     assert.ok(r.faces.some((f) => f.status === 'ok'), 'at least one face judged, so the blend wording is tested');
+    assert.equal(r.models.face_cue, 'blend');
+    assert.equal(r.models.combination.decides, false);
+    assert.match(combinationSentence(r.models), /^Both cues combined, shown per face: log-odds = \d+\.\d\d × blend cue \+ -?\d+\.\d\d × pose cue [+−] \d+\.\d\d .*The blend cue alone decides/);
+    assert.match(combinationSentence({ ...r.models, combination: { ...r.models.combination, decides: true } }), /^P\(fake\) combines both cues: log-odds = /);
+    assert.equal(combinationSentence({ ...r.models, combination: null }), '');
     assert.equal(unanalysedFacesNote(r), null);
     const one = e.check(px.rgba, px.width, px.height, { maxFaces: 1 });
     assert.equal(one.faces.length, 1);

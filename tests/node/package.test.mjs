@@ -30,6 +30,7 @@ test('the public entry point imports in Node and exposes the API', async () => {
   assert.match(api.FULL_LANDMARK_MODEL.landmarkModel, /shape_predictor_68_face_landmarks\.dat$/);
   assert.match(api.DEFAULT_MODELS.trackClassifier, /track_classifier\.txt$/);
   assert.match(api.DEFAULT_MODELS.blendClassifier, /blend_classifier\.txt$/);
+  assert.match(api.DEFAULT_MODELS.combination, /combination\.txt$/);
   // Videos: the per-person API exists in the code and in the types.
   assert.equal(typeof api.PoseChecker.prototype.beginVideo, 'function');
   const types = readFileSync(join(root, 'web/posecheck.d.ts'), 'utf8');

@@ -25,7 +25,7 @@ before(async () => {
   e = await engine();
 });
 
-// cue: the face cue of the loaded models ('blend': a person's frames decide, head motion is shown
+// cue: the face cue of the loaded models ('combined' or 'blend': a person's frames decide, head motion is shown
 // beside them; 'pose': head motion decides when it can be measured).
 function checkSummary(summary, frameResults, what, cue) {
   assert.equal(summary.people.length, 3, `${what}: three people`);
@@ -38,8 +38,8 @@ function checkSummary(summary, frameResults, what, cue) {
     const mean = ps.reduce((a, b) => a + b, 0) / ps.length;
     assert.ok(Math.abs(p.mean_p_fake - mean) < 1e-9, `${what}: person ${p.id} mean ${p.mean_p_fake} vs ${mean}`);
     assert.ok(p.score !== null && ['head_motion', 'frames'].includes(p.basis), `${what}: person ${p.id} scored`);
-    if (cue === 'blend') {
-      assert.equal(p.basis, 'frames', `${what}: with the blend cue a person's frames decide`);
+    if (cue === 'blend' || cue === 'combined') {
+      assert.equal(p.basis, 'frames', `${what}: with the ${cue} cue a person's frames decide`);
       assert.equal(p.score, p.mean_p_fake);
     } else if (p.head_motion.ok) {
       assert.equal(p.basis, 'head_motion');
@@ -59,7 +59,8 @@ function checkSummary(summary, frameResults, what, cue) {
 describe('people in a video', () => {
   test('the native CLI gives three people and the verdict from them', () => {
     assert.equal(native.frames_analysed, 12);
-    assert.equal(native.models.face_cue, 'blend', 'the shipped models let the blend cue decide');
+    assert.equal(native.models.face_cue, 'blend', 'with the shipped models the blend cue decides');
+    assert.equal(native.models.combination.decides, false, 'the shipped combination is reported beside it');
     checkSummary(native, native.frames, 'CLI', native.models.face_cue);
     assert.ok(native.head_motion_bands && native.head_motion_bands.held_out, 'the head-motion classifier ships with its held-out band shares');
   });
@@ -81,7 +82,7 @@ describe('people in a video', () => {
   });
 
   test('without a blend classifier the pose cue decides and head motion scores people (the paper pipeline)', async () => {
-    const pose = await engine({ blendClassifier: '' });
+    const pose = await engine({ blendClassifier: '', combination: '' });
     const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
     pose.beginVideo();
     const results = files.map((f, i) => {

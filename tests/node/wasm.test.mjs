@@ -42,6 +42,10 @@ function assertSameFaces(wasm, native, name) {
     }
     if (fw.p_fake !== null || fn.p_fake !== null) assertNear(fw.p_fake, fn.p_fake, 1e-6, `${at} p_fake`);
     if (fw.pose_p_fake !== null || fn.pose_p_fake !== null) assertNear(fw.pose_p_fake, fn.pose_p_fake, 1e-6, `${at} pose_p_fake`);
+    if (fw.blend_p_fake !== null || fn.blend_p_fake !== null) assertNear(fw.blend_p_fake, fn.blend_p_fake, 1e-6, `${at} blend_p_fake`);
+    assert.equal(fw.blend_band, fn.blend_band, `${at} blend_band`);
+    if (fw.combined_p_fake !== null || fn.combined_p_fake !== null) assertNear(fw.combined_p_fake, fn.combined_p_fake, 1e-6, `${at} combined_p_fake`);
+    assert.equal(fw.combined_band, fn.combined_band, `${at} combined_band`);
     // The blend measures: one C++ function on the same pixels.
     assert.equal(fw.blend === null, fn.blend === null, `${at} blend present`);
     if (fw.blend) {
