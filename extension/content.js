@@ -10,8 +10,9 @@
 
   const MIN_RENDERED = 64; // px on screen, each side
   const MIN_NATURAL = 80; // px in the file: dlib's detector finds faces from about 80 px
-  const COLORS = { little_evidence: '#2e9e4f', uncertain: '#d4a106', substantial_evidence: '#d7263d', cannot_judge: '#8a8a8a',
-    not_scored: '#6b7280', no_face: '#6b7280', checking: '#3b6fd8', error: '#444' };
+  // White badge text on each colour at a contrast of at least 4.5:1 (WCAG AA).
+  const COLORS = { little_evidence: '#1e7b3a', uncertain: '#8a6100', substantial_evidence: '#c0182f', cannot_judge: '#6b6b6b',
+    not_scored: '#6b7280', no_face: '#6b7280', checking: '#1f5fbf', error: '#444' };
   const WORDS = { little_evidence: 'little evidence', uncertain: 'uncertain', substantial_evidence: 'substantial evidence',
     cannot_judge: 'cannot judge', not_scored: 'face · not scored', no_face: 'no face' };
 

@@ -59,11 +59,11 @@ async function load() {
     document.body.dataset.coldStartMs = String(Math.round(performance.now() - started));
     document.body.dataset.modelParseMs = String(Math.round(state.checker.loadTimes().modelsMs));
     $('#loading').hidden = true;
-    $('#input').hidden = false;
     if (!classifier) status.textContent = 'No classifier model: faces get poses but no probability.';
   } catch (e) {
     status.textContent = `The checker could not start: ${e.message}`;
     document.body.dataset.ready = 'error';
+    throw new Error(`The checker could not start: ${e.message}`);
   }
 }
 
@@ -202,7 +202,7 @@ async function checkVideoFile(file, card) {
     return;
   }
   ui.hidden = false;
-  const fps = Math.max(0.5, Number($('#fps').value) || 2);
+  const fps = samplingFps();
   const duration = Number.isFinite(video.duration) ? video.duration : 0;
   const times = [];
   for (let t = 0; t <= duration + 1e-9; t += 1 / fps) times.push(Math.min(t, Math.max(0, duration - 0.001)));
@@ -298,22 +298,48 @@ async function checkVideoFile(file, card) {
 
 // ---------------------------------------------------------------- files
 
+// Files given while the checker is still loading wait for it (a slow line can
+// take 20 s for the models); if it cannot start, their cards say why.
 let queue = Promise.resolve();
 function handleFiles(files) {
   for (const file of files) {
     const card = newCard(file.name);
     card.dataset.verdict = 'pending';
+    if (!state.checker) $('.verdict', card).textContent = 'Waiting for the checker to load…';
     $('.export-png', card).onclick = () => savePng($('.view', card), file.name);
     const isVideo = file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
-    queue = queue.then(() => (isVideo ? checkVideoFile(file, card) : checkImageFile(file, card)))
-      .catch((e) => showError(card, e.message));
+    queue = queue.then(() => checkerReady).then(() => (isVideo ? checkVideoFile(file, card) : checkImageFile(file, card)))
+      .catch((e) => showError(card, e.message))
+      .finally(updateExports);
   }
+}
+
+// The export buttons work only when there is something to export.
+function updateExports() {
+  const none = state.records.length === 0;
+  for (const id of ['#export-json', '#export-csv']) {
+    $(id).disabled = none;
+    $(id).title = none ? 'Check a photo or video first' : '';
+  }
+}
+
+// The video sampling rate, within the field's bounds (a typed 100 is 30).
+function samplingFps() {
+  const field = $('#fps');
+  const fps = Math.min(Number(field.max), Math.max(Number(field.min), Number(field.value) || 2));
+  if (String(fps) !== field.value) field.value = String(fps);
+  return fps;
 }
 
 // ---------------------------------------------------------------- webcam
 
 async function toggleWebcam() {
   const button = $('#webcam-toggle');
+  if (!state.checker) {
+    $('#webcam').hidden = false;
+    $('#webcam-status').textContent = 'The checker is still loading; start the webcam once it is ready.';
+    return;
+  }
   if (state.webcam) {
     state.webcam.stop();
     state.webcam = null;
@@ -407,8 +433,11 @@ function wire() {
   $('#export-json').addEventListener('click', () => download('posecheck-results.json',
     new Blob([JSON.stringify({ version: state.checker?.version(), results: state.records }, null, 1)], { type: 'application/json' })));
   $('#export-csv').addEventListener('click', () => download('posecheck-results.csv', new Blob([csvRows()], { type: 'text/csv' })));
-  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; });
+  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; updateExports(); });
+  $('#fps').addEventListener('change', samplingFps);
+  updateExports();
 }
 
 wire();
-load();
+const checkerReady = load();
+checkerReady.catch(() => {}); // shown in the loading status; queued files show it on their cards

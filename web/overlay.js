@@ -5,12 +5,17 @@
 
 export const COLORS = Object.freeze({
   central: '#ff8c1a', // landmarks 18-36, 49, 55 and the central-face pose
-  outer: '#2ec4ff', // the other landmarks; the whole-face pose
+  outer: '#2ec4ff', // the jaw line (landmarks 1-17), the rest of the whole face; the whole-face pose
+  unused: '#9aa0a6', // eyes and lips (37-48, 50-54, 56-68): in neither pose
   box: { little_evidence: '#2e9e4f', uncertain: '#d4a106', substantial_evidence: '#d7263d', cannot_judge: '#8a8a8a', not_scored: '#6b7280' },
+  // Label text on each box colour with a contrast of at least 4.5:1 (WCAG AA).
+  label: { little_evidence: '#000', uncertain: '#000', substantial_evidence: '#fff', cannot_judge: '#000', not_scored: '#fff' },
 });
 
 /** 0-based indices of the paper's central face: points 18-36, 49, 55. */
 export const CENTRAL = new Set([...Array.from({ length: 19 }, (_, i) => 17 + i), 48, 54]);
+/** 0-based indices of the paper's whole face: points 1-36, 49, 55 (the central face and the jaw line). */
+export const WHOLE = new Set([...Array.from({ length: 36 }, (_, i) => i), 48, 54]);
 
 /** Projects a camera-frame point (mm) with a face's camera ({fx, fy, cx, cy}, as the result gives it). */
 export function project(p, camera) {
@@ -51,9 +56,9 @@ export function drawOverlay(ctx, result, { scale = 1, labels = true } = {}) {
     ctx.setLineDash([]);
     ctx.strokeRect(b.left * scale, b.top * scale, (b.right - b.left) * scale, (b.bottom - b.top) * scale);
     face.landmarks.forEach(([x, y], i) => {
-      ctx.fillStyle = CENTRAL.has(i) ? COLORS.central : COLORS.outer;
+      ctx.fillStyle = CENTRAL.has(i) ? COLORS.central : WHOLE.has(i) ? COLORS.outer : COLORS.unused;
       ctx.beginPath();
-      ctx.arc(x * scale, y * scale, 1.8 * px, 0, 2 * Math.PI);
+      ctx.arc(x * scale, y * scale, (WHOLE.has(i) ? 1.8 : 1.2) * px, 0, 2 * Math.PI);
       ctx.fill();
     });
     const poses = [[face.pose_whole, COLORS.outer, []], [face.pose_central, COLORS.central, [6 * px, 4 * px]]];
@@ -78,7 +83,7 @@ export function drawOverlay(ctx, result, { scale = 1, labels = true } = {}) {
       const w = ctx.measureText(text).width + 8 * px;
       ctx.fillStyle = COLORS.box[band];
       ctx.fillRect(b.left * scale, b.top * scale - 18 * px, w, 18 * px);
-      ctx.fillStyle = '#fff';
+      ctx.fillStyle = COLORS.label[band];
       ctx.fillText(text, b.left * scale + 4 * px, b.top * scale - 5 * px);
     }
   }

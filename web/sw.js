@@ -7,7 +7,7 @@ const CACHE = 'posecheck-v3';
 // online visit is enough to work offline; the 99.7 MB full landmark model
 // (?landmarks=full) is cached only once it has been used.
 const APP = ['./', './index.html', './style.css', './app.js', './overlay.js', './posecheck.js', './engine.js', './worker.js',
-  './manifest.webmanifest', './dist/posecheck.mjs', './dist/posecheck.wasm', './dist/models/landmarks68.pclm',
+  './manifest.webmanifest', './favicon.svg', './dist/posecheck.mjs', './dist/posecheck.wasm', './dist/models/landmarks68.pclm',
   './dist/models/face3d.txt', './dist/models/classifier.txt', './dist/models/track_classifier.txt',
   './dist/models/blend_classifier.txt', './dist/models/combination.txt'];
 

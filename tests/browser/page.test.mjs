@@ -51,6 +51,32 @@ describe('checker page', { skip }, () => {
     page.waitForFunction((n) => [...document.querySelectorAll('article.card')].some((c) =>
       c.querySelector('h2.name').textContent === n && c.dataset.verdict && c.dataset.verdict !== 'pending'), name, { timeout });
 
+  test('a file given right after the page opens waits for the checker and gets a verdict; exports wait for a result', async () => {
+    const fresh = await context.newPage();
+    const errors = [];
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.goto(`${origin}/`);
+    await fresh.setInputFiles('#file-input', [join(fixtures, 'face.jpg')]);
+    assert.notEqual(await fresh.evaluate(() => document.body.dataset.ready), 'true', 'the file was given before the checker was ready');
+    assert.match(await fresh.locator('article.card .verdict').textContent(), /Waiting for the checker to load/);
+    // Nothing to export yet: the buttons say so instead of downloading an empty file.
+    assert.equal(await fresh.locator('#export-json').isDisabled(), true);
+    assert.equal(await fresh.locator('#export-csv').isDisabled(), true);
+    await fresh.waitForFunction(() => document.querySelector('article.card')?.dataset.verdict !== 'pending', null, { timeout: 120000 });
+    const verdict = await fresh.locator('article.card').getAttribute('data-verdict');
+    assert.ok(['little_evidence', 'uncertain', 'substantial_evidence'].includes(verdict), verdict);
+    assert.equal(await fresh.locator('#export-json').isDisabled(), false);
+    // The sampling rate stays within its bounds.
+    await fresh.fill('#fps', '100');
+    await fresh.locator('#fps').dispatchEvent('change');
+    assert.equal(await fresh.inputValue('#fps'), '30');
+    // The page names an icon that exists (no /favicon.ico 404).
+    const icon = await fresh.locator('link[rel=icon]').getAttribute('href');
+    assert.equal((await fresh.request.get(new URL(icon, `${origin}/`).href)).status(), 200);
+    assert.deepEqual(errors, []);
+    await fresh.close();
+  });
+
   test('a dropped photo with a face gets a verdict and a drawn overlay', async () => {
     await dropFiles(['face.jpg']);
     await settled('face.jpg');

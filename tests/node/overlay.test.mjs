@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CENTRAL, combinationSentence, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote } from '../../web/overlay.js';
+import { CENTRAL, COLORS, combinationSentence, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote, WHOLE } from '../../web/overlay.js';
 import { decodeNative, demoDir, engine } from './helpers.mjs';
 
 describe('overlay', () => {
@@ -15,6 +15,12 @@ describe('overlay', () => {
     assert.equal(CENTRAL.size, 21);
     for (const i of [17, 35, 48, 54]) assert.ok(CENTRAL.has(i));
     for (const i of [16, 36, 47, 55]) assert.ok(!CENTRAL.has(i));
+    // The whole face: the central points and the jaw line (1-17); eyes and lips are in neither pose.
+    assert.equal(WHOLE.size, 38);
+    for (const i of CENTRAL) assert.ok(WHOLE.has(i));
+    for (const i of [0, 16]) assert.ok(WHOLE.has(i));
+    for (const i of [36, 47, 49, 60, 67]) assert.ok(!WHOLE.has(i));
+    assert.notEqual(COLORS.unused, COLORS.outer);
   });
 
   test('both poses project inside their face box, and the words match the result', () => {
