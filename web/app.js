@@ -137,13 +137,13 @@ function drawResult(canvas, source, result) {
 
 // ---------------------------------------------------------------- images
 
-async function checkImageFile(file, card) {
+async function checkImageFile(file, card, meta) {
   let bitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch {
     showError(card, 'This file is not an image this browser can read (it may be corrupt or of an unsupported type).');
-    state.records.push({ file: file.name, type: 'image', error: 'unreadable image' });
+    state.records.push({ file: file.name, ...meta, type: 'image', error: 'unreadable image' });
     return;
   }
   const canvas = $('.view', card);
@@ -155,10 +155,10 @@ async function checkImageFile(file, card) {
     drawOverlay(canvas.getContext('2d'), result);
     setVerdict(card, result.verdict, result.score, result.bands, result.models);
     describeFaces(card, result);
-    state.records.push({ file: file.name, type: 'image', ...result });
+    state.records.push({ file: file.name, ...meta, type: 'image', ...result });
   } catch (e) {
     showError(card, e.message);
-    state.records.push({ file: file.name, type: 'image', error: e.message });
+    state.records.push({ file: file.name, ...meta, type: 'image', error: e.message });
   }
 }
 
@@ -172,21 +172,30 @@ function waitFor(target, event, timeoutMs = 15000) {
   });
 }
 
-function plotTimeline(canvas, frames, key, max, color, duration) {
+// markerTime: the frame shown above (a vertical line), or undefined.
+function plotTimeline(canvas, frames, key, max, color, duration, markerTime) {
   const w = (canvas.width = canvas.clientWidth || 600), h = canvas.height;
   const ctx = canvas.getContext('2d');
   ctx.clearRect(0, 0, w, h);
+  const xOf = (t) => (t / Math.max(duration, 1e-6)) * (w - 4) + 2;
+  if (markerTime !== undefined) {
+    ctx.fillStyle = '#1d1d1f';
+    ctx.fillRect(Math.round(xOf(markerTime)) - 1, 0, 2, h);
+  }
   ctx.fillStyle = color;
   for (const f of frames) {
     const v = f[key];
-    const x = (f.time / Math.max(duration, 1e-6)) * (w - 4) + 2;
+    const x = xOf(f.time);
     if (v === null || v === undefined) { ctx.fillStyle = '#bbb'; ctx.fillRect(x - 1, h - 3, 3, 3); ctx.fillStyle = color; continue; }
     const y = h - 2 - (Math.min(v, max) / max) * (h - 6);
     ctx.fillRect(x - 2, y - 2, 4, 4);
   }
 }
 
-async function checkVideoFile(file, card) {
+// Seconds as "1:05", "42 s" or "3.5 s".
+const clock = (s) => (s >= 60 ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`);
+
+async function checkVideoFile(file, card, meta) {
   const url = URL.createObjectURL(file);
   const video = document.createElement('video');
   video.muted = true;
@@ -198,7 +207,7 @@ async function checkVideoFile(file, card) {
   } catch (e) {
     URL.revokeObjectURL(url);
     showError(card, `This video cannot be read: ${e.message}.`);
-    state.records.push({ file: file.name, type: 'video', error: e.message });
+    state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
     return;
   }
   ui.hidden = false;
@@ -216,6 +225,8 @@ async function checkVideoFile(file, card) {
   // Frames are linked into people in the worker (core/person_tracks.h): one verdict per person.
   const session = await state.checker.beginVideo();
   const progress = $('.video-progress', card);
+  const progressText = $('.video-progress-text', card);
+  const started = performance.now();
   for (const [i, t] of times.entries()) {
     if (cancelled) break;
     video.currentTime = t;
@@ -237,10 +248,14 @@ async function checkVideoFile(file, card) {
       frames.push({ time: t, score: null, pose_difference_deg: null, error: e.message });
     }
     progress.value = (i + 1) / times.length;
+    const left = ((performance.now() - started) / (i + 1)) * (times.length - i - 1) / 1000;
+    progressText.textContent = `Frame ${i + 1} of ${times.length} · ${Math.round(100 * progress.value)}%` +
+      (i + 1 < times.length ? ` · about ${clock(left)} left` : '');
     plotTimeline($('.score-timeline', card), frames, 'score', 1, '#d7263d', duration);
     plotTimeline($('.pose-timeline', card), frames, 'pose_difference_deg', 20, '#2e7df6', duration);
   }
   $('.cancel', card).disabled = true;
+  progressText.textContent = `${frames.length} of ${times.length} frames analysed in ${clock((performance.now() - started) / 1000)}`;
   const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
   const summary = await session.finish();
   const { score, verdict } = summary;
@@ -258,41 +273,96 @@ async function checkVideoFile(file, card) {
   const stall = frames.find((f) => f.stalled);
   if (stall && !cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Stopped at ${stall.time.toFixed(1)} s: ${stall.error}; the verdict covers the frames before.`;
   if (cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Cancelled after ${frames.length} of ${times.length} frames; the verdict covers those.`;
-  // Click a timeline to see that frame with its overlay.
-  const seek = async (event) => {
-    const rect = event.currentTarget.getBoundingClientRect();
-    const t = ((event.clientX - rect.left) / rect.width) * duration;
-    const nearest = frames.reduce((a, f) => (Math.abs(f.time - t) < Math.abs(a.time - t) ? f : a), frames[0]);
-    video.currentTime = nearest.time;
-    await waitFor(video, 'seeked').catch(() => {});
-    work.getContext('2d').drawImage(video, 0, 0);
-    if (nearest.result) { drawResult(canvas, work, nearest.result); describeFaces(card, nearest.result); }
-  };
-  $('.score-timeline', card).onclick = seek;
-  $('.pose-timeline', card).onclick = seek;
-  // The deciding person's most suspicious frames as thumbnails (never a passer-by's or a non-face's).
-  const box = $('.suspicious', card);
-  for (const f of (decisive?.most_suspicious_frames ?? []).map((k) => frames[k]).filter((x) => x?.result)) {
+  // Showing a frame seeks the one <video>: one seek at a time (a click during
+  // the thumbnails' seeks showed one frame's pixels with another's faces).
+  let seeking = Promise.resolve();
+  const atFrame = (f, draw) => (seeking = seeking.then(async () => {
     video.currentTime = f.time;
     await waitFor(video, 'seeked').catch(() => {});
-    const thumb = document.createElement('canvas');
-    drawResult(thumb, video, f.result);
+    await draw();
+  }));
+  let shown = frames.length - 1;
+  const replot = () => {
+    const at = frames[shown]?.time;
+    plotTimeline($('.score-timeline', card), frames, 'score', 1, '#d7263d', duration, at);
+    plotTimeline($('.pose-timeline', card), frames, 'pose_difference_deg', 20, '#2e7df6', duration, at);
+  };
+  const sayShown = () => {
+    const f = frames[shown];
+    if (!f) return;
+    for (const tl of [$('.score-timeline', card), $('.pose-timeline', card)]) {
+      tl.setAttribute('aria-valuenow', String(shown + 1));
+      tl.setAttribute('aria-valuetext', `frame ${shown + 1} of ${frames.length}, ${f.time.toFixed(1)} s` +
+        (f.score !== null && f.score !== undefined ? `, P(fake) ${Math.round(f.score * 100)}%` : ', not scored'));
+    }
+  };
+  const showFrame = (k) => {
+    shown = Math.max(0, Math.min(frames.length - 1, k));
+    const f = frames[shown];
+    replot();
+    sayShown();
+    return atFrame(f, () => {
+      work.getContext('2d').drawImage(video, 0, 0);
+      if (f.result) { drawResult(canvas, work, f.result); describeFaces(card, f.result); }
+    });
+  };
+  // Click a timeline, or focus it and use the arrow keys, Home and End, to see that frame with its overlay.
+  for (const tl of [$('.score-timeline', card), $('.pose-timeline', card)]) {
+    if (!frames.length) break;
+    tl.tabIndex = 0;
+    tl.setAttribute('role', 'slider');
+    tl.setAttribute('aria-valuemin', '1');
+    tl.setAttribute('aria-valuemax', String(frames.length));
+    tl.onclick = (event) => {
+      const rect = event.currentTarget.getBoundingClientRect();
+      const t = ((event.clientX - rect.left) / rect.width) * duration;
+      let k = 0;
+      frames.forEach((f, j) => { if (Math.abs(f.time - t) < Math.abs(frames[k].time - t)) k = j; });
+      showFrame(k);
+    };
+    tl.onkeydown = (event) => {
+      const step = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
+      if (step) showFrame(shown + step);
+      else if (event.key === 'Home') showFrame(0);
+      else if (event.key === 'End') showFrame(frames.length - 1);
+      else return;
+      event.preventDefault();
+    };
+  }
+  replot();
+  sayShown();
+  // The deciding person's most suspicious frames as thumbnails (never a passer-by's or a non-face's).
+  const box = $('.suspicious', card);
+  const suspicious = (decisive?.most_suspicious_frames ?? []).map((k) => [k, frames[k]]).filter(([, x]) => x?.result);
+  if (suspicious.length) {
+    box.append(Object.assign(document.createElement('p'), { className: 'suspicious-title',
+      textContent: `Most suspicious frames of person ${decisive.id} (click to show):` }));
+  }
+  for (const [k, f] of suspicious) {
     const small = document.createElement('canvas');
-    small.height = 72;
-    small.width = Math.round((72 * thumb.width) / thumb.height);
-    small.getContext('2d').drawImage(thumb, 0, 0, small.width, small.height);
+    await atFrame(f, () => {
+      const thumb = document.createElement('canvas');
+      drawResult(thumb, video, f.result);
+      small.height = 120;
+      small.width = Math.round((120 * thumb.width) / thumb.height);
+      small.getContext('2d').drawImage(thumb, 0, 0, small.width, small.height);
+    });
     const fig = document.createElement('figure');
     const img = document.createElement('img');
     img.src = small.toDataURL('image/png');
-    img.alt = `frame at ${f.time.toFixed(1)} s`;
-    img.onclick = () => { drawResult(canvas, thumb, f.result); describeFaces(card, f.result); };
-    fig.append(img, Object.assign(document.createElement('figcaption'), { textContent: `${f.time.toFixed(1)} s · ${(f.score * 100).toFixed(0)}%` }));
+    img.alt = `frame ${k + 1} at ${f.time.toFixed(1)} s, P(fake) ${(f.score * 100).toFixed(0)}%`;
+    img.tabIndex = 0;
+    img.onclick = () => showFrame(k);
+    img.onkeydown = (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); showFrame(k); } };
+    fig.append(img, Object.assign(document.createElement('figcaption'), { textContent: `${f.time.toFixed(1)} s · P(fake) ${(f.score * 100).toFixed(0)}%` }));
     box.append(fig);
   }
   const last = frames.filter((f) => f.result).pop();
   if (last) describeFaces(card, last.result);
-  state.records.push({ file: file.name, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
-    frames_scored: scored.length, score, verdict, people: summary.people, frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
+  state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
+    frames_scored: scored.length, score, verdict, models: frames.find((f) => f.result)?.result.models ?? null, bands: summary.bands,
+    head_motion_bands: summary.head_motion_bands, people: summary.people,
+    frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
   URL.revokeObjectURL(url);
 }
 
@@ -306,12 +376,23 @@ function handleFiles(files) {
     const card = newCard(file.name);
     card.dataset.verdict = 'pending';
     if (!state.checker) $('.verdict', card).textContent = 'Waiting for the checker to load…';
-    $('.export-png', card).onclick = () => savePng($('.view', card), file.name);
+    $('.export-png', card).onclick = () => savePng($('.view', card), file.name, card);
     const isVideo = file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
-    queue = queue.then(() => checkerReady).then(() => (isVideo ? checkVideoFile(file, card) : checkImageFile(file, card)))
+    queue = queue.then(() => checkerReady).then(async () => {
+      const meta = { sha256: await sha256Of(file), checked_at: new Date().toISOString() };
+      return isVideo ? checkVideoFile(file, card, meta) : checkImageFile(file, card, meta);
+    })
       .catch((e) => showError(card, e.message))
       .finally(updateExports);
   }
+}
+
+// The file's SHA-256 (hex), so an export names exactly what was checked; null
+// when the browser cannot hash here (no secure context) or the file is over 1 GB.
+async function sha256Of(file) {
+  if (!globalThis.crypto?.subtle || file.size > 1e9) return null;
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // The export buttons work only when there is something to export.
@@ -398,23 +479,53 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-function savePng(canvas, name) {
-  canvas.toBlob((blob) => download(`${name.replace(/\.[^.]*$/, '')}-posecheck.png`, blob), 'image/png');
+// The shown picture with a caption strip: file name, the card's verdict, the
+// legend, the checker's version and the time of saving.
+function savePng(canvas, name, card) {
+  const px = Math.max(1, canvas.width / 900);
+  const lines = [`${name} — ${$('.verdict', card).textContent}`,
+    'Box label: P(fake). Blue points: jaw line; orange: central face (brows, nose, mouth corners); grey: used by neither pose.',
+    'Solid axes: whole-face head pose; dashed: central-face pose.',
+    `${state.checker?.version() ?? 'posecheck'} · saved ${new Date().toISOString()} · weak evidence, not proof`];
+  const lineH = Math.round(18 * px);
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  out.height = canvas.height + lineH * lines.length + Math.round(8 * px);
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  ctx.fillStyle = '#1d1d1f';
+  ctx.font = `${Math.round(13 * px)}px sans-serif`;
+  lines.forEach((l, i) => ctx.fillText(l, 6 * px, canvas.height + lineH * (i + 1), out.width - 12 * px));
+  out.toBlob((blob) => download(`${name.replace(/\.[^.]*$/, '')}-posecheck.png`, blob), 'image/png');
 }
 
+// One row per face (per frame for videos), and for each video one row for
+// its overall result and one per person.
 function csvRows() {
-  const rows = [['file', 'type', 'time_s', 'face', 'status', 'reason', 'p_fake', 'band', 'pose_p_fake', 'blend_p_fake',
+  const rows = [['file', 'sha256', 'type', 'time_s', 'face', 'status', 'reason', 'p_fake', 'band', 'pose_p_fake', 'blend_p_fake',
     'combined_p_fake', 'blend_ring_to_face_detail', 'rotation_difference_deg', 'cosine_distance', 'verdict', 'score']];
-  const faceRows = (file, type, time, r) => {
-    if (r.error) { rows.push([file, type, time, '', 'error', r.error, '', '', '', '', '', '', '', '', '', '']); return; }
-    if (!r.faces.length) rows.push([file, type, time, '', 'no_face', '', '', '', '', '', '', '', '', '', r.verdict, '']);
-    r.faces.forEach((f, i) => rows.push([file, type, time, i + 1, f.status, f.reason, f.p_fake ?? '', f.band ?? '', f.pose_p_fake ?? '',
+  const blank = (n) => Array(n).fill('');
+  const faceRows = (rec, type, time, r) => {
+    const head = [rec.file, rec.sha256 ?? '', type, time];
+    if (r.error) { rows.push([...head, '', 'error', r.error, ...blank(10)]); return; }
+    if (!r.faces.length) rows.push([...head, '', 'no_face', ...blank(9), r.verdict, '']);
+    r.faces.forEach((f, i) => rows.push([...head, i + 1, f.status, f.reason, f.p_fake ?? '', f.band ?? '', f.pose_p_fake ?? '',
       f.blend_p_fake ?? '', f.combined_p_fake ?? '', f.blend?.ok ? f.blend.ring_to_face_detail : '', f.rotation_difference_deg ?? '',
       f.cosine_distance ?? '', r.verdict, r.score ?? '']));
   };
   for (const rec of state.records) {
-    if (rec.type === 'video' && rec.frames) rec.frames.forEach((f) => faceRows(rec.file, 'video', f.time_s, f));
-    else faceRows(rec.file, rec.type, '', rec);
+    if (rec.type === 'video' && rec.frames) {
+      rows.push([rec.file, rec.sha256 ?? '', 'video', '', '', 'overall', `${rec.frames_analysed} frames analysed`, ...blank(8), rec.verdict, rec.score ?? '']);
+      for (const p of rec.people ?? []) {
+        rows.push([rec.file, rec.sha256 ?? '', 'video', '', `person ${p.id}`, 'person', `seen in ${p.frames_seen} frames${p.main ? '' : ' (briefly)'}`,
+          p.score ?? '', p.band ?? '', ...blank(6), '', '']);
+      }
+      rec.frames.forEach((f) => faceRows(rec, 'video', f.time_s, f));
+    } else {
+      faceRows(rec, rec.type, '', rec);
+    }
   }
   const cell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
   return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
@@ -430,8 +541,11 @@ function wire() {
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') $('#file-input').click(); });
   $('#file-input').addEventListener('change', (e) => { handleFiles([...e.target.files]); e.target.value = ''; });
   $('#webcam-toggle').addEventListener('click', toggleWebcam);
+  // Each result carries its file's SHA-256, when it was checked, the model hashes (`models`) and what its
+  // bands mean (`bands`, measured on people the model never saw).
   $('#export-json').addEventListener('click', () => download('posecheck-results.json',
-    new Blob([JSON.stringify({ version: state.checker?.version(), results: state.records }, null, 1)], { type: 'application/json' })));
+    new Blob([JSON.stringify({ exported_at: new Date().toISOString(), version: state.checker?.version(), results: state.records }, null, 1)],
+      { type: 'application/json' })));
   $('#export-csv').addEventListener('click', () => download('posecheck-results.csv', new Blob([csvRows()], { type: 'text/csv' })));
   $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; updateExports(); });
   $('#fps').addEventListener('change', samplingFps);

@@ -2,6 +2,7 @@
 // fake webcam, offline reload; no request leaves the page's origin and none
 // carries a body. Screenshots go to build/test-artifacts/.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -94,6 +95,14 @@ describe('checker page', { skip }, () => {
     // The overlay drew in the landmark colours: count orange and blue pixels.
     const coloured = await c.locator('canvas.view').evaluate(landmarkColours);
     assert.equal(coloured.w, 960);
+    // The annotated PNG: the picture with a caption strip (file, verdict, legend) under it.
+    const [png] = await Promise.all([page.waitForEvent('download'), c.locator('.export-png').click()]);
+    assert.equal(png.suggestedFilename(), 'face-posecheck.png');
+    const bytes = readFileSync(await png.path());
+    const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    const viewHeight = await c.locator('canvas.view').evaluate((cv) => cv.height);
+    assert.equal(w, 960);
+    assert.ok(h > viewHeight + 40, `PNG ${w}x${h}: no caption under the ${viewHeight} px picture`);
     assert.ok(coloured.orange > 20 && coloured.blue > 20, JSON.stringify(coloured));
     await c.screenshot({ path: join(artifactDir, 'page-photo.png') });
   });
@@ -136,6 +145,21 @@ describe('checker page', { skip }, () => {
     const frames = Number(await c.getAttribute('data-frames'));
     assert.equal(people.length, 1, people.join(' | '));
     assert.match(people[0], new RegExp(`^Person 1 · in ${frames} of ${frames} frames: `));
+    assert.match(await c.locator('.video-progress-text').textContent(), new RegExp(`^${frames} of ${frames} frames analysed in \\d`));
+    // Keyboard: the timeline is a slider over the analysed frames.
+    const timeline = c.locator('canvas.score-timeline');
+    assert.equal(await timeline.getAttribute('role'), 'slider');
+    await timeline.focus();
+    await page.keyboard.press('Home');
+    assert.equal(await timeline.getAttribute('aria-valuenow'), '1');
+    assert.match(await timeline.getAttribute('aria-valuetext'), new RegExp(`^frame 1 of ${frames}, 0\\.0 s`));
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await timeline.getAttribute('aria-valuenow'), '2');
+    await page.keyboard.press('End');
+    assert.equal(await timeline.getAttribute('aria-valuenow'), String(frames));
+    // The deciding person's most suspicious frames, labelled.
+    assert.match(await c.locator('.suspicious-title').textContent(), /^Most suspicious frames of person 1/);
+    assert.match(await c.locator('.suspicious img').first().getAttribute('alt'), /^frame \d+ at [\d.]+ s, P\(fake\) \d+%$/);
     await c.screenshot({ path: join(artifactDir, 'page-video.png') });
   });
 
@@ -151,9 +175,21 @@ describe('checker page', { skip }, () => {
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
     assert.ok(data.results.length >= 5);
+    assert.match(data.exported_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    // Each result names the exact file (its SHA-256), when it was checked, the models and what the bands mean.
+    const face = data.results.find((r) => r.file === 'face.jpg');
+    assert.equal(face.sha256, createHash('sha256').update(readFileSync(join(fixtures, 'face.jpg'))).digest('hex'));
+    assert.match(face.checked_at, /^\d{4}-\d\d-\d\dT/);
+    assert.match(face.models.blend_classifier, /^[0-9a-f]{64}$/);
+    assert.ok(face.bands.held_out, 'the band meanings are exported');
+    const clip = data.results.find((r) => r.file === 'clip.webm');
+    assert.ok(clip.models && clip.bands && clip.people.length === 1, 'the video exports its models, bands and people');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const text = readFileSync(await csv.path(), 'utf8');
-    assert.match(text, /^file,type,time_s,face,status/);
+    assert.match(text, /^file,sha256,type,time_s,face,status/);
+    // A video has one row for its overall result and one per person, besides its faces frame by frame.
+    assert.match(text, /\nclip\.webm,[0-9a-f]{64},video,,,overall,\d+ frames analysed,/);
+    assert.match(text, /\nclip\.webm,[0-9a-f]{64},video,,person 1,person,seen in \d+ frames,[\d.]+,\w+,/);
     // Every row (faces, no-face and error rows alike) has the header's fields: count them outside quotes.
     const fields = (line) => { let n = 1, quoted = false; for (const ch of line) { if (ch === '"') quoted = !quoted; else if (ch === ',' && !quoted) n++; } return n; };
     const lines = text.trim().split(/\r?\n/);
