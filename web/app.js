@@ -2,7 +2,8 @@
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
-import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, unanalysedFacesNote, WORDING } from './overlay.js';
+import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
+  unanalysedFacesNote, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
@@ -70,7 +71,10 @@ async function load() {
 // ---------------------------------------------------------------- cards
 
 function options() {
-  return { upsample: $('#upsample').checked ? 1 : 0 };
+  const field = $('#max-faces');
+  const maxFaces = Math.min(Number(field.max), Math.max(Number(field.min), Math.round(Number(field.value)) || 16));
+  if (String(maxFaces) !== field.value) field.value = String(maxFaces);
+  return { upsample: $('#upsample').checked ? 1 : 0, maxFaces };
 }
 
 function newCard(name) {
@@ -119,10 +123,10 @@ function describeFaces(card, result) {
     }
     list.append(li);
   });
-  const more = unanalysedFacesNote(result);
-  if (more) {
+  for (const note of [unanalysedFacesNote(result), noFaceHint(result, options().upsample > 0)]) {
+    if (!note) continue;
     const li = document.createElement('li');
-    li.textContent = more;
+    li.textContent = note;
     list.append(li);
   }
 }
@@ -206,7 +210,8 @@ async function checkVideoFile(file, card, meta) {
     await waitFor(video, 'loadeddata');
   } catch (e) {
     URL.revokeObjectURL(url);
-    showError(card, `This video cannot be read: ${e.message}.`);
+    showError(card, `This video cannot be read: ${e.message}. This browser plays H.264 (MP4) and VP8/VP9/AV1 (WebM); ` +
+      'older codecs such as MPEG-4 Part 2 (Xvid, DivX) are not supported: convert the file, e.g. `ffmpeg -i in.avi -c:v libx264 out.mp4`.');
     state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
     return;
   }
@@ -462,7 +467,9 @@ async function toggleWebcam() {
     if (result.score !== null) recent.push(result.score);
     if (recent.length > 30) recent.shift();
     const rolling = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
-    status.textContent = `${result.faces_found} face(s) · ${WORDING[result.verdict]} · rolling P(fake) ${rolling === null ? '–' : `${(rolling * 100).toFixed(0)}%`} · ${fps.toFixed(1)} frames/s`;
+    // One word for the last 30 frames (the band of their mean), not each frame's, which flickers.
+    const band = bandOf(result.bands, rolling);
+    status.textContent = `${result.faces_found} face(s) · last ${recent.length} scored frames: ${band ? `${WORDING[band]} · P(fake) ${(rolling * 100).toFixed(0)}%` : 'no face scored yet'} · ${fps.toFixed(1)} frames/s`;
     document.body.dataset.webcamFrames = String(Number(document.body.dataset.webcamFrames ?? 0) + 1);
   };
   requestAnimationFrame(loop);

@@ -218,5 +218,26 @@ export function personLine(p, framesAnalysed) {
 /** The note for faces found beyond maxFaces (not analysed), or null. */
 export function unanalysedFacesNote(result) {
   const n = result.faces_found - result.faces.length;
-  return n > 0 ? `${n} more faces were found but not analysed.` : null;
+  return n > 0 ? `${n} more faces were found but not analysed (the largest ones are analysed first; raise “Faces per picture” to analyse more).` : null;
+}
+
+/**
+ * Why no face may have been found, for a result with none: the picture's size,
+ * or the smallest face the detector finds (about 80 px across, 40 px with
+ * upsampling, dlib's HOG window); '' when faces were found.
+ */
+export function noFaceHint(result, upsampled) {
+  if (result.faces_found > 0) return '';
+  const side = Math.min(result.width, result.height);
+  if (side < (upsampled ? 40 : 80)) {
+    return `The picture is only ${result.width}×${result.height} px: a face must be about ${upsampled ? 40 : 80} px across to be found.`;
+  }
+  return upsampled ? 'Faces under about 40 px across, in profile, turned away or heavily covered are not found.'
+    : 'Faces under about 80 px across, in profile, turned away or heavily covered are not found; for small faces try “Find small faces”.';
+}
+
+/** The band of a P(fake) under bands ({low, high}), e.g. of a rolling mean; null without bands or a score. */
+export function bandOf(bands, p) {
+  if (!bands || p === null || p === undefined) return null;
+  return p < bands.low ? 'little_evidence' : p >= bands.high ? 'substantial_evidence' : 'uncertain';
 }

@@ -113,6 +113,8 @@ describe('checker page', { skip }, () => {
     assert.equal(await card('noface.png').getAttribute('data-verdict'), 'no_face');
     assert.equal(await card('noface.png').locator('.verdict').textContent(), 'Not applicable: no face found');
     assert.equal(await card('noface.png').locator('.meaning').isHidden(), true);
+    // It says why a face may not have been found.
+    assert.match(await card('noface.png').locator('.faces').textContent(), /Faces under about 80 px across.*try “Find small faces”/);
   });
 
   test('corrupt files get an error card while the other files still finish', async () => {

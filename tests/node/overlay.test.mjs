@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CENTRAL, COLORS, combinationSentence, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote, WHOLE } from '../../web/overlay.js';
+import { bandOf, CENTRAL, COLORS, combinationSentence, noFaceHint, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote, WHOLE } from '../../web/overlay.js';
 import { decodeNative, demoDir, engine } from './helpers.mjs';
 
 describe('overlay', () => {
@@ -69,6 +69,22 @@ describe('overlay', () => {
     assert.equal(unanalysedFacesNote(r), null);
     const one = e.check(px.rgba, px.width, px.height, { maxFaces: 1 });
     assert.equal(one.faces.length, 1);
-    assert.equal(unanalysedFacesNote(one), `${one.faces_found - 1} more faces were found but not analysed.`);
+    assert.match(unanalysedFacesNote(one), new RegExp(`^${one.faces_found - 1} more faces were found but not analysed \\(the largest ones are analysed first`));
+    assert.ok(one.faces[0].box.right - one.faces[0].box.left >= Math.max(...r.faces.map((f) => f.box.right - f.box.left)) - 1e-9,
+      'the one face analysed is the largest');
+    assert.equal(noFaceHint(one, false), '');
+  });
+
+  test('no-face hints and the band of a rolling score', () => {
+    const none = { faces_found: 0, faces: [], width: 20, height: 20 };
+    assert.equal(noFaceHint(none, false), 'The picture is only 20×20 px: a face must be about 80 px across to be found.');
+    assert.match(noFaceHint({ ...none, width: 640, height: 480 }, false), /try “Find small faces”/);
+    assert.doesNotMatch(noFaceHint({ ...none, width: 640, height: 480 }, true), /try/);
+    assert.match(noFaceHint({ ...none, width: 30, height: 30 }, true), /^The picture is only 30×30 px: a face must be about 40 px/);
+    assert.match(noFaceHint({ ...none, width: 60, height: 60 }, false), /^The picture is only 60×60 px: a face must be about 80 px/);
+    const bands = { low: 0.2, high: 0.7 };
+    assert.deepEqual([0.1, 0.2, 0.69, 0.7].map((p) => bandOf(bands, p)), ['little_evidence', 'uncertain', 'uncertain', 'substantial_evidence']);
+    assert.equal(bandOf(null, 0.5), null);
+    assert.equal(bandOf(bands, null), null);
   });
 });
