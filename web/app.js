@@ -7,7 +7,8 @@ import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, 
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
-const state = { checker: null, records: [], webcam: null };
+// records: one exported result per file; overview: the table's rows ({ record, cardId, ms }).
+const state = { checker: null, records: [], overview: [], webcam: null, sort: { key: 'order', dir: 1 } };
 
 // ---------------------------------------------------------------- loading
 
@@ -77,8 +78,10 @@ function options() {
   return { upsample: $('#upsample').checked ? 1 : 0, maxFaces };
 }
 
+let cardCount = 0;
 function newCard(name) {
   const card = $('#card-template').content.firstElementChild.cloneNode(true);
+  card.id = `result-${++cardCount}`;
   $('.name', card).textContent = name;
   $('#results').prepend(card);
   return card;
@@ -385,7 +388,12 @@ function handleFiles(files) {
     const isVideo = file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
     queue = queue.then(() => checkerReady).then(async () => {
       const meta = { sha256: await sha256Of(file), checked_at: new Date().toISOString() };
-      return isVideo ? checkVideoFile(file, card, meta) : checkImageFile(file, card, meta);
+      const started = performance.now(), before = state.records.length;
+      await (isVideo ? checkVideoFile(file, card, meta) : checkImageFile(file, card, meta));
+      // The files are checked one at a time, so a record added now is this file's.
+      if (state.records.length > before) {
+        state.overview.push({ record: state.records[state.records.length - 1], cardId: card.id, ms: performance.now() - started });
+      }
     })
       .catch((e) => showError(card, e.message))
       .finally(updateExports);
@@ -400,8 +408,62 @@ async function sha256Of(file) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// The overview table above the cards: one row per checked file, sortable,
+// each linking to its card.
+const OVERVIEW_COLUMNS = [
+  ['file', 'File', (o) => o.record.file],
+  ['type', 'Type', (o) => o.record.type],
+  ['found', 'Faces / people', (o) => (o.record.error ? -1 : o.record.type === 'video' ? (o.record.people ?? []).length : o.record.faces_found)],
+  ['verdict', 'Verdict', (o) => (o.record.error ? 'Error' : WORDING[o.record.verdict] ?? o.record.verdict)],
+  ['score', 'P(fake)', (o) => o.record.score ?? -1],
+  ['ms', 'Time', (o) => o.ms],
+];
+function renderOverview() {
+  const table = $('#overview');
+  table.hidden = state.overview.length === 0;
+  const { key, dir } = state.sort;
+  const rows = state.overview.map((o, order) => ({ o, order }));
+  const value = OVERVIEW_COLUMNS.find(([k]) => k === key)?.[2];
+  rows.sort((a, b) => {
+    if (!value) return a.order - b.order;
+    const va = value(a.o), vb = value(b.o);
+    return dir * (typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb))) || a.order - b.order;
+  });
+  const head = $('thead tr', table);
+  head.textContent = '';
+  for (const [k, label] of OVERVIEW_COLUMNS) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.setAttribute('aria-sort', k === key ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: label, className: 'sort' });
+    button.onclick = () => { state.sort = { key: k, dir: k === key ? -dir : 1 }; renderOverview(); };
+    th.append(button);
+    head.append(th);
+  }
+  const body = $('tbody', table);
+  body.textContent = '';
+  for (const { o } of rows) {
+    const r = o.record;
+    const tr = document.createElement('tr');
+    const link = Object.assign(document.createElement('a'), { href: `#${o.cardId}`, textContent: r.file });
+    const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+    const found = r.error ? '–' : r.type === 'video' ? count((r.people ?? []).length, 'person', 'people') : count(r.faces_found, 'face', 'faces');
+    const verdict = r.error ? 'Error' : WORDING[r.verdict] ?? r.verdict;
+    const cells = [link, r.type, found, verdict, r.score !== null && r.score !== undefined ? `${Math.round(r.score * 100)}%` : '–',
+      `${(o.ms / 1000).toFixed(1)} s`];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.append(c);
+      if (c === verdict && !r.error) td.className = `verdict ${r.verdict}`;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
 // The export buttons work only when there is something to export.
 function updateExports() {
+  renderOverview();
   const none = state.records.length === 0;
   for (const id of ['#export-json', '#export-csv']) {
     $(id).disabled = none;
@@ -554,7 +616,7 @@ function wire() {
     new Blob([JSON.stringify({ exported_at: new Date().toISOString(), version: state.checker?.version(), results: state.records }, null, 1)],
       { type: 'application/json' })));
   $('#export-csv').addEventListener('click', () => download('posecheck-results.csv', new Blob([csvRows()], { type: 'text/csv' })));
-  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; updateExports(); });
+  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; state.overview = []; updateExports(); });
   $('#fps').addEventListener('change', samplingFps);
   updateExports();
 }

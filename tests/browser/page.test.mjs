@@ -173,6 +173,23 @@ describe('checker page', { skip }, () => {
     await page.click('#webcam-toggle');
   });
 
+  test('an overview table lists every checked file, sorts, and links to its card', async () => {
+    const table = page.locator('#overview');
+    assert.equal(await table.isVisible(), true);
+    const rows = await table.locator('tbody tr').count();
+    assert.equal(rows, await page.locator('article.card').count(), 'one row per card');
+    // Sort by P(fake), highest first: the first row's score is the largest.
+    await table.locator('th button', { hasText: 'P(fake)' }).click();
+    await table.locator('th button', { hasText: 'P(fake)' }).click();
+    assert.equal(await table.locator('th', { hasText: 'P(fake)' }).getAttribute('aria-sort'), 'descending');
+    const scores = (await table.locator('tbody tr td:nth-child(5)').allTextContents()).map((t) => (t === '–' ? -1 : parseInt(t, 10)));
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    // Each file links to its card.
+    const first = table.locator('tbody tr a').first();
+    const id = (await first.getAttribute('href')).slice(1);
+    assert.equal(await page.locator(`article.card#${id} h2.name`).textContent(), await first.textContent());
+  });
+
   test('exports JSON and CSV of all results', async () => {
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
