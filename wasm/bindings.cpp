@@ -397,7 +397,11 @@ class Analyzer {
   int video_faces_seen_ = 0;
 };
 
-std::string version() { return "posecheck 0.1.0 (landmarks: dlib-shape-predictor-v1; face3d: 1; classifier: 1)"; }
+// The module and the model formats it reads (which landmark model is loaded:
+// the result's models.landmarks hash).
+std::string version() {
+  return "posecheck 0.1.0 (reads landmarks: dlib-shape-predictor-v1, posecheck-compact-v1; face3d: 1; classifier: 1; combination: 1)";
+}
 
 }  // namespace
 

@@ -2,10 +2,10 @@
 // worker runs): every binding, parity with the native CLI on identical
 // pixels, bad input, and a flat heap over 1000 checks.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { checkNative, decodeNative, demoDir, engine, landmarkModel, shared } from './helpers.mjs';
+import { checkNative, decodeNative, demoDir, engine, landmarkModel, root, shared } from './helpers.mjs';
 
 let e;
 before(async () => {
@@ -62,7 +62,8 @@ function assertSameFaces(wasm, native, name) {
 
 describe('bindings', () => {
   test('version names the module and model formats', () => {
-    assert.match(e.version(), /^posecheck \d+\.\d+\.\d+ \(landmarks: dlib-shape-predictor-v1; face3d: 1; classifier: 1\)$/);
+    assert.match(e.version(), /^posecheck \d+\.\d+\.\d+ \(reads landmarks: dlib-shape-predictor-v1, posecheck-compact-v1; face3d: 1; classifier: 1; combination: 1\)$/);
+    assert.equal(e.version().split(' ')[1], JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version, 'the module and the package agree on the version');
   });
   test('load reports the models it checked', () => {
     assert.equal(e.models.landmarks, 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f');
