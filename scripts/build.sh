@@ -35,4 +35,7 @@ fi
 for f in face3d.txt classifier.txt track_classifier.txt blend_classifier.txt combination.txt; do
   [ -f "models/$f" ] && cp -u "models/$f" web/dist/models/
 done
+# The page's charting library (uPlot, an npm dev dependency; README "Build choices"), served from web/vendor/.
+mkdir -p web/vendor
+cp -u node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css web/vendor/
 true

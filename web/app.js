@@ -2,6 +2,7 @@
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
+import { Timeline } from './timeline.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
   unanalysedFacesNote, WORDING } from './overlay.js';
 
@@ -179,25 +180,6 @@ function waitFor(target, event, timeoutMs = 15000) {
   });
 }
 
-// markerTime: the frame shown above (a vertical line), or undefined.
-function plotTimeline(canvas, frames, key, max, color, duration, markerTime) {
-  const w = (canvas.width = canvas.clientWidth || 600), h = canvas.height;
-  const ctx = canvas.getContext('2d');
-  ctx.clearRect(0, 0, w, h);
-  const xOf = (t) => (t / Math.max(duration, 1e-6)) * (w - 4) + 2;
-  if (markerTime !== undefined) {
-    ctx.fillStyle = '#1d1d1f';
-    ctx.fillRect(Math.round(xOf(markerTime)) - 1, 0, 2, h);
-  }
-  ctx.fillStyle = color;
-  for (const f of frames) {
-    const v = f[key];
-    const x = xOf(f.time);
-    if (v === null || v === undefined) { ctx.fillStyle = '#bbb'; ctx.fillRect(x - 1, h - 3, 3, 3); ctx.fillStyle = color; continue; }
-    const y = h - 2 - (Math.min(v, max) / max) * (h - 6);
-    ctx.fillRect(x - 2, y - 2, 4, 4);
-  }
-}
 
 // Seconds as "1:05", "42 s" or "3.5 s".
 const clock = (s) => (s >= 60 ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`);
@@ -232,6 +214,9 @@ async function checkVideoFile(file, card, meta) {
   $('.cancel', card).onclick = () => { cancelled = true; };
   // Frames are linked into people in the worker (core/person_tracks.h): one verdict per person.
   const session = await state.checker.beginVideo();
+  const chart = $('.timeline-chart', card);
+  let pick = () => {};
+  const timeline = new Timeline(chart, { onPick: (k) => pick(k) });
   const progress = $('.video-progress', card);
   const progressText = $('.video-progress-text', card);
   const started = performance.now();
@@ -259,8 +244,7 @@ async function checkVideoFile(file, card, meta) {
     const left = ((performance.now() - started) / (i + 1)) * (times.length - i - 1) / 1000;
     progressText.textContent = `Frame ${i + 1} of ${times.length} · ${Math.round(100 * progress.value)}%` +
       (i + 1 < times.length ? ` · about ${clock(left)} left` : '');
-    plotTimeline($('.score-timeline', card), frames, 'score', 1, '#d7263d', duration);
-    plotTimeline($('.pose-timeline', card), frames, 'pose_difference_deg', 20, '#2e7df6', duration);
+    timeline.update(frames, { bands: frames.find((f) => f.result)?.result.bands ?? null, duration });
   }
   $('.cancel', card).disabled = true;
   progressText.textContent = `${frames.length} of ${times.length} frames analysed in ${clock((performance.now() - started) / 1000)}`;
@@ -290,19 +274,15 @@ async function checkVideoFile(file, card, meta) {
     await draw();
   }));
   let shown = frames.length - 1;
-  const replot = () => {
-    const at = frames[shown]?.time;
-    plotTimeline($('.score-timeline', card), frames, 'score', 1, '#d7263d', duration, at);
-    plotTimeline($('.pose-timeline', card), frames, 'pose_difference_deg', 20, '#2e7df6', duration, at);
-  };
+  // After the analysis: one series per person, the face cue's band thresholds.
+  timeline.update(frames, { people: summary.people, bands: summary.bands, duration, marker: frames[shown]?.time });
+  const replot = () => timeline.mark(frames[shown]?.time);
   const sayShown = () => {
     const f = frames[shown];
     if (!f) return;
-    for (const tl of [$('.score-timeline', card), $('.pose-timeline', card)]) {
-      tl.setAttribute('aria-valuenow', String(shown + 1));
-      tl.setAttribute('aria-valuetext', `frame ${shown + 1} of ${frames.length}, ${f.time.toFixed(1)} s` +
-        (f.score !== null && f.score !== undefined ? `, P(fake) ${Math.round(f.score * 100)}%` : ', not scored'));
-    }
+    chart.setAttribute('aria-valuenow', String(shown + 1));
+    chart.setAttribute('aria-valuetext', `frame ${shown + 1} of ${frames.length}, ${f.time.toFixed(1)} s` +
+      (f.score !== null && f.score !== undefined ? `, P(fake) ${Math.round(f.score * 100)}%` : ', not scored'));
   };
   const showFrame = (k) => {
     shown = Math.max(0, Math.min(frames.length - 1, k));
@@ -314,21 +294,14 @@ async function checkVideoFile(file, card, meta) {
       if (f.result) { drawResult(canvas, work, f.result); describeFaces(card, f.result); }
     });
   };
-  // Click a timeline, or focus it and use the arrow keys, Home and End, to see that frame with its overlay.
-  for (const tl of [$('.score-timeline', card), $('.pose-timeline', card)]) {
-    if (!frames.length) break;
-    tl.tabIndex = 0;
-    tl.setAttribute('role', 'slider');
-    tl.setAttribute('aria-valuemin', '1');
-    tl.setAttribute('aria-valuemax', String(frames.length));
-    tl.onclick = (event) => {
-      const rect = event.currentTarget.getBoundingClientRect();
-      const t = ((event.clientX - rect.left) / rect.width) * duration;
-      let k = 0;
-      frames.forEach((f, j) => { if (Math.abs(f.time - t) < Math.abs(frames[k].time - t)) k = j; });
-      showFrame(k);
-    };
-    tl.onkeydown = (event) => {
+  // Click the timeline, or focus it and use the arrow keys, Home and End, to see that frame with its overlay.
+  pick = showFrame;
+  if (frames.length) {
+    chart.tabIndex = 0;
+    chart.setAttribute('role', 'slider');
+    chart.setAttribute('aria-valuemin', '1');
+    chart.setAttribute('aria-valuemax', String(frames.length));
+    chart.onkeydown = (event) => {
       const step = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
       if (step) showFrame(shown + step);
       else if (event.key === 'Home') showFrame(0);

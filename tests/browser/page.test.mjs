@@ -135,13 +135,17 @@ describe('checker page', { skip }, () => {
     const c = card('clip.webm');
     assert.ok(Number(await c.getAttribute('data-frames')) >= 3);
     assert.notEqual(await c.getAttribute('data-verdict'), 'error');
-    const drawn = await c.locator('canvas.score-timeline').evaluate((cv) => {
+    const drawn = await c.locator('.timeline-chart canvas').evaluate((cv) => {
       const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
       let n = 0;
       for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
       return n;
     });
-    assert.ok(drawn > 0, 'score timeline is blank');
+    assert.ok(drawn > 0, 'the timeline is blank');
+    // uPlot's legend names the series: one P(fake) series per person, and the pose angle.
+    const legend = await c.locator('.timeline-chart .u-legend').textContent();
+    assert.match(legend, /Person 1 P\(fake\)/);
+    assert.match(legend, /Angle between the poses/);
     // One verdict per person: the clip shows one person, seen in every analysed frame.
     const people = await c.locator('.people li').allTextContents();
     const frames = Number(await c.getAttribute('data-frames'));
@@ -149,7 +153,7 @@ describe('checker page', { skip }, () => {
     assert.match(people[0], new RegExp(`^Person 1 · in ${frames} of ${frames} frames: `));
     assert.match(await c.locator('.video-progress-text').textContent(), new RegExp(`^${frames} of ${frames} frames analysed in \\d`));
     // Keyboard: the timeline is a slider over the analysed frames.
-    const timeline = c.locator('canvas.score-timeline');
+    const timeline = c.locator('.timeline-chart');
     assert.equal(await timeline.getAttribute('role'), 'slider');
     await timeline.focus();
     await page.keyboard.press('Home');
