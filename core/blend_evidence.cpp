@@ -67,16 +67,19 @@ AxisTaps axis_taps(int n, int half, double centroid, double scale, int taps, int
   return a;
 }
 
-// The canonical crop's geometry, the same for every face: each pixel's
-// angle bin about the centre and its distance from the centre (canonical px).
+// Half the canonical crop's side (px): +-(kCropSpreads spreads + kCropMargin).
+int crop_half() { return int(std::ceil(kCropSpreads * kBlendCanonicalSpread)) + kCropMargin; }
+
+// The canonical crop's geometry, the same for every face (built once): each
+// pixel's angle bin about the centre and its distance from the centre (px).
 struct CropGeometry {
   std::vector<int> bin;
   std::vector<double> distance;
 };
 
-const CropGeometry& crop_geometry(int half) {
-  static const CropGeometry geometry = [half] {
-    const int n = 2 * half;
+const CropGeometry& crop_geometry() {
+  static const CropGeometry geometry = [] {
+    const int half = crop_half(), n = 2 * half;
     CropGeometry g;
     g.bin.resize(std::size_t(n) * std::size_t(n));
     g.distance.resize(g.bin.size());
@@ -200,7 +203,7 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
     return out;
   }
   const double scale = kBlendCanonicalSpread / frame.spread;  // canonical px per image px
-  const int half = int(std::ceil(kCropSpreads * kBlendCanonicalSpread)) + kCropMargin;
+  const int half = crop_half();
   const int n = 2 * half;
 
   // The contour in canonical coordinates (centroid at the crop's centre).
@@ -261,7 +264,7 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
   blur(gray, 2.0, g2);
   blur(gray, 4.0, g4);
 
-  const CropGeometry& geometry = crop_geometry(half);
+  const CropGeometry& geometry = crop_geometry();
   RegionEnergy inside, seam, ring, inside_upper, inside_lower, ring_upper, ring_lower;
   ChromaStats chroma_inside, chroma_ring;
   for (int y = 0; y < n; ++y) {

@@ -374,9 +374,10 @@ function handleFiles(files) {
 }
 
 // The file's SHA-256 (hex), so an export names exactly what was checked; null
-// when the browser cannot hash here (no secure context) or the file is over 1 GB.
+// when the browser cannot hash here (no secure context) or the file is over
+// 512 MB (the Web Crypto API hashes one buffer: the whole file in memory).
 async function sha256Of(file) {
-  if (!globalThis.crypto?.subtle || file.size > 1e9) return null;
+  if (!globalThis.crypto?.subtle || file.size > 512e6) return null;
   const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -424,12 +425,12 @@ function renderOverview() {
     const verdict = r.error ? 'Error' : WORDING[r.verdict] ?? r.verdict;
     const cells = [link, r.type, found, verdict, r.score !== null && r.score !== undefined ? `${Math.round(r.score * 100)}%` : '–',
       `${(o.ms / 1000).toFixed(1)} s`];
-    for (const c of cells) {
+    cells.forEach((c, i) => {
       const td = document.createElement('td');
       td.append(c);
-      if (c === verdict && !r.error) td.className = `verdict ${r.verdict}`;
+      if (i === 3 && !r.error) td.className = `verdict ${r.verdict}`;
       tr.append(td);
-    }
+    });
     body.append(tr);
   }
 }
