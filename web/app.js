@@ -287,6 +287,7 @@ async function checkVideoFile(file, card, meta) {
   const showFrame = (k) => {
     shown = Math.max(0, Math.min(frames.length - 1, k));
     const f = frames[shown];
+    card.dataset.shownTime = f.time.toFixed(2);
     replot();
     sayShown();
     return atFrame(f, () => {
@@ -340,6 +341,7 @@ async function checkVideoFile(file, card, meta) {
   }
   const last = frames.filter((f) => f.result).pop();
   if (last) describeFaces(card, last.result);
+  if (last) card.dataset.shownTime = last.time.toFixed(2);
   state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
     frames_scored: scored.length, score, verdict, models: frames.find((f) => f.result)?.result.models ?? null, bands: summary.bands,
     head_motion_bands: summary.head_motion_bands, people: summary.people,
@@ -522,11 +524,13 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-// The shown picture with a caption strip: file name, the card's verdict, the
-// legend, the checker's version and the time of saving.
+// The shown picture with a caption strip: file name (and for a video the
+// time of the frame shown), the card's verdict, the legend, the checker's
+// version and the time of saving.
 function savePng(canvas, name, card) {
   const px = Math.max(1, canvas.width / 900);
-  const lines = [`${name} — ${$('.verdict', card).textContent}`,
+  const at = card.dataset.shownTime !== undefined ? ` — frame at ${Number(card.dataset.shownTime).toFixed(1)} s` : '';
+  const lines = [`${name}${at} — ${$('.verdict', card).textContent}`,
     'Box label: P(fake). Blue points: jaw line; orange: central face (brows, nose, mouth corners); grey: used by neither pose.',
     'Solid axes: whole-face head pose; dashed: central-face pose.',
     `${state.checker?.version() ?? 'posecheck'} · saved ${new Date().toISOString()} · weak evidence, not proof`];
