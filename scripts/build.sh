@@ -35,6 +35,11 @@ fi
 for f in face3d.txt classifier.txt track_classifier.txt blend_classifier.txt combination.txt; do
   [ -f "models/$f" ] && cp -u "models/$f" web/dist/models/
 done
+# The service worker's cache name (web/sw.js): a hash of the app and the default models.
+build_id="$(cat web/*.html web/*.js web/*.css web/dist/posecheck.mjs web/dist/posecheck.wasm web/dist/models/*.txt \
+  web/dist/models/landmarks68.pclm node_modules/uplot/dist/uPlot.iife.min.js | sha256sum | cut -c1-16)"
+printf "self.POSECHECK_BUILD = '%s';\n" "$build_id" > web/dist/build-id.js.tmp
+cmp -s web/dist/build-id.js.tmp web/dist/build-id.js 2>/dev/null && rm web/dist/build-id.js.tmp || mv web/dist/build-id.js.tmp web/dist/build-id.js
 # The page's charting library (uPlot, an npm dev dependency; README "Build choices"), served from web/vendor/.
 mkdir -p web/vendor
 cp -u node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css web/vendor/

@@ -2,7 +2,13 @@
 // visits are served from the cache (cache first, then the network), so the
 // checker works without a connection. Only same-origin GET requests are
 // touched; nothing else is stored.
-const CACHE = 'posecheck-v3';
+// The cache is named after the build (dist/build-id.js, written by
+// scripts/build.sh from a hash of the app and its models): any change to
+// them is a new service worker (browsers re-check imported scripts), which
+// caches the new files and deletes the old cache, so an upgrade is never
+// served from a stale cache after the update.
+importScripts('./dist/build-id.js');
+const CACHE = `posecheck-${self.POSECHECK_BUILD}`;
 // The app and the default models (DEFAULT_MODELS in posecheck.js), so that one
 // online visit is enough to work offline; the 99.7 MB full landmark model
 // (?landmarks=full) is cached only once it has been used.

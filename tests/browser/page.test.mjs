@@ -226,6 +226,10 @@ describe('checker page', { skip }, () => {
     const p = await fresh.newPage();
     await openChecker(p, origin);
     await p.evaluate(() => navigator.serviceWorker.ready);
+    // The cache is named after this build (a hash of the app and its models), so a new build gets a new cache.
+    const buildId = (await (await p.request.get(`${origin}/dist/build-id.js`)).text()).match(/'([0-9a-f]{16})'/)?.[1];
+    assert.ok(buildId, 'dist/build-id.js names the build');
+    await p.waitForFunction((name) => caches.has(name), `posecheck-${buildId}`, { timeout: 30000 });
     await fresh.setOffline(true);
     await p.reload();
     await p.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
