@@ -44,7 +44,15 @@ export class Timeline {
   constructor(holder, { onPick }) {
     this.#holder = holder;
     this.onPick = onPick;
-    this.#observer = new ResizeObserver(() => this.#chart?.setSize({ width: this.#width(), height: 220 }));
+    this.#observer = new ResizeObserver(() => {
+      if (!holder.isConnected) { // the card was cleared: let the chart go
+        this.#observer.disconnect();
+        this.#chart?.destroy();
+        this.#chart = null;
+        return;
+      }
+      this.#chart?.setSize({ width: this.#width(), height: 220 });
+    });
     this.#observer.observe(holder);
   }
 

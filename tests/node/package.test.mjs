@@ -12,7 +12,8 @@ test('the package ships the API, types, module and default models', () => {
   for (const f of ['web/posecheck.js', 'web/engine.js', 'web/worker.js', 'web/posecheck.d.ts', 'web/dist/posecheck.mjs',
     'web/dist/posecheck.wasm', 'web/dist/models/shape_predictor_68_face_landmarks.dat', 'web/dist/models/landmarks68.pclm', 'web/dist/models/face3d.txt', 'models/face3d.txt',
     'web/dist/models/classifier.txt', 'web/dist/models/track_classifier.txt', 'models/classifier.txt', 'models/track_classifier.txt',
-    'web/dist/models/blend_classifier.txt', 'models/blend_classifier.txt']) {
+    'web/dist/models/blend_classifier.txt', 'models/blend_classifier.txt', 'web/dist/models/combination.txt', 'models/combination.txt',
+    'web/dist/build-id.js']) {
     assert.ok(files.has(f), `package lacks ${f}`);
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
