@@ -101,11 +101,11 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
       TrainOptions inner = o.inner;
       inner.classifier_file = false;
       inner.variant = parse_variant(o.combine_with);
-      pose = train_classifier(subset(*pose_data, fold, f, false), inner);
+      const Dataset pose_train = subset(*pose_data, fold, f, false);
+      pose = train_classifier(pose_train, inner);
       // Both models' held-out P(fake) come from the same inner folds (same
       // rows, groups and seed), so they line up row by row.
-      const Dataset train = subset(data[best_k], fold, f, false);
-      const HeldOutPair held = held_out_pair(pose->oof_probability, m.oof_probability, train.y);
+      const HeldOutPair held = held_out_pair(pose->oof_probability, m.oof_probability, pose_train.y);
       best.stacking = fit_cue_stacking(held.pose, held.blend, held.label);
       std::vector<double> stacked;
       for (std::size_t i = 0; i < held.label.size(); ++i) stacked.push_back(stacked_probability(best.stacking, held.pose[i], held.blend[i]));

@@ -72,11 +72,16 @@ async function load() {
 
 // ---------------------------------------------------------------- cards
 
+// A number field's value within its min and max (the field shows what is used:
+// a typed 100 frames/s becomes 30); `fallback` when it is not a number.
+function boundedNumber(field, fallback, round = (x) => x) {
+  const value = Math.min(Number(field.max), Math.max(Number(field.min), round(Number(field.value)) || fallback));
+  if (String(value) !== field.value) field.value = String(value);
+  return value;
+}
+
 function options() {
-  const field = $('#max-faces');
-  const maxFaces = Math.min(Number(field.max), Math.max(Number(field.min), Math.round(Number(field.value)) || 16));
-  if (String(maxFaces) !== field.value) field.value = String(maxFaces);
-  return { upsample: $('#upsample').checked ? 1 : 0, maxFaces };
+  return { upsample: $('#upsample').checked ? 1 : 0, maxFaces: boundedNumber($('#max-faces'), 16, Math.round) };
 }
 
 let cardCount = 0;
@@ -252,8 +257,9 @@ async function checkVideoFile(file, card, meta) {
   const summary = await session.finish();
   const { score, verdict } = summary;
   const decisive = decidingPerson(summary);
+  const models = frames.find((f) => f.result)?.result.models ?? null;
   setVerdict(card, verdict, score, decisive?.basis === 'head_motion' ? summary.head_motion_bands : summary.bands,
-    decisive?.basis === 'head_motion' ? null : frames.find((f) => f.result)?.result.models);
+    decisive?.basis === 'head_motion' ? null : models);
   const people = $('.people', card);
   people.textContent = '';
   for (const person of summary.people) {
@@ -343,7 +349,7 @@ async function checkVideoFile(file, card, meta) {
   if (last) describeFaces(card, last.result);
   if (last) card.dataset.shownTime = last.time.toFixed(2);
   state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
-    frames_scored: scored.length, score, verdict, models: frames.find((f) => f.result)?.result.models ?? null, bands: summary.bands,
+    frames_scored: scored.length, score, verdict, models, bands: summary.bands,
     head_motion_bands: summary.head_motion_bands, people: summary.people,
     frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
   URL.revokeObjectURL(url);
@@ -447,13 +453,8 @@ function updateExports() {
   }
 }
 
-// The video sampling rate, within the field's bounds (a typed 100 is 30).
-function samplingFps() {
-  const field = $('#fps');
-  const fps = Math.min(Number(field.max), Math.max(Number(field.min), Number(field.value) || 2));
-  if (String(fps) !== field.value) field.value = String(fps);
-  return fps;
-}
+// The video sampling rate, within the field's bounds.
+const samplingFps = () => boundedNumber($('#fps'), 2);
 
 // ---------------------------------------------------------------- webcam
 
