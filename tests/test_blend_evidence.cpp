@@ -14,46 +14,14 @@
 
 #include "blend_evidence.h"
 #include "geometry.h"
+#include "synthetic_face.h"
 
 using namespace posecheck;
+using posecheck_test::Gray;
+using posecheck_test::face_at;
+using posecheck_test::texture;
 
 namespace {
-
-struct Gray {
-  int w = 0, h = 0;
-  std::vector<std::uint8_t> px;
-  ImageView view() const { return packed_view(px.data(), w, h, PixelFormat::kGray8); }
-};
-
-// Deterministic texture: noise with detail at every scale down to 1 px.
-Gray texture(int w, int h) {
-  Gray g{w, h, std::vector<std::uint8_t>(std::size_t(w) * h)};
-  std::uint32_t s = 12345;
-  for (auto& p : g.px) {
-    s = s * 1664525u + 1013904223u;
-    p = std::uint8_t(64 + (s >> 24) / 2);
-  }
-  return g;
-}
-
-// A face-shaped contour centred at (cx, cy): jaw (points 1-17) on the lower
-// half of an ellipse, brows (18-27) on an arc above, the rest inside.
-Landmarks face_at(double cx, double cy, double scale = 1.0) {
-  Landmarks lm;
-  for (int k = 0; k < 17; ++k) {
-    const double a = M_PI * k / 16.0;
-    lm[std::size_t(k)] = Point2(cx - 60 * scale * std::cos(a), cy + 75 * scale * std::sin(a) - 10 * scale);
-  }
-  for (int k = 17; k < 27; ++k) {
-    const double u = (k - 21.5) / 4.5;
-    lm[std::size_t(k)] = Point2(cx + 55 * scale * u, cy - 45 * scale + 8 * scale * u * u);
-  }
-  for (int k = 27; k < kNumLandmarks; ++k) {
-    const double a = 2 * M_PI * (k - 27) / 41.0;
-    lm[std::size_t(k)] = Point2(cx + 30 * scale * std::cos(a), cy + 5 * scale + 30 * scale * std::sin(a));
-  }
-  return lm;
-}
 
 // Gaussian blur (sigma px) of the pixels inside the ellipse around the face
 // (inside = false: of the pixels outside it; whole = true: of every pixel).
@@ -150,6 +118,37 @@ TEST(BlendEvidence, PaddingTheImageChangesNothing) {
   ASSERT_TRUE(a.ok && b.ok);
   const auto xa = blend_features(a), xb = blend_features(b);
   for (int k = 0; k < kBlendFeatureCount; ++k) EXPECT_NEAR(xa[std::size_t(k)], xb[std::size_t(k)], 1e-6) << "feature " << k;
+  for (int s = 0; s < kBlendBorderSegments; ++s) {
+    EXPECT_NEAR(a.border_detail[std::size_t(s)], b.border_detail[std::size_t(s)], 1e-6) << "border segment " << s;
+  }
+}
+
+// The border segments (border_detail) say where along the border the face
+// is smoother than just outside it: only the face's left half blurred (image
+// x < centre) reads low on the left segments (angles 135-225 degrees) and
+// near zero on the right ones (315-45).
+TEST(BlendEvidence, BorderSegmentsShowWhereTheFaceIsSmoother) {
+  const Gray sharp = texture(400, 400);
+  Gray g = sharp;
+  blur_inside(g, 200, 195, 2.0);
+  for (int y = 0; y < 400; ++y)
+    for (int x = 200; x < 400; ++x) g.px[std::size_t(y) * 400 + x] = sharp.px[std::size_t(y) * 400 + x];
+  const Landmarks lm = face_at(200, 200);
+  const BlendEvidence e = blend_evidence(g.view(), lm);
+  ASSERT_TRUE(e.ok) << e.reason;
+  double left = 0, right = 0;
+  for (int s : {6, 7, 8, 9}) left += e.border_detail[std::size_t(s)] / 4;
+  for (int s : {14, 15, 0, 1}) right += e.border_detail[std::size_t(s)] / 4;
+  EXPECT_LT(left, -2.0);
+  EXPECT_NEAR(right, 0.0, 0.3);
+  for (int s = 0; s < kBlendBorderSegments; ++s) EXPECT_TRUE(std::isfinite(e.border_detail[std::size_t(s)])) << "segment " << s;
+  // A face whose surroundings leave the image: those segments are NaN, the rest stay finite.
+  const BlendEvidence edge = blend_evidence(sharp.view(), face_at(200, 60));
+  ASSERT_TRUE(edge.ok) << edge.reason;
+  int missing = 0;
+  for (double v : edge.border_detail) missing += std::isnan(v);
+  EXPECT_GT(missing, 0);
+  EXPECT_LT(missing, kBlendBorderSegments);
 }
 
 TEST(BlendEvidence, BadInputGivesAReasonNotACrash) {

@@ -166,3 +166,38 @@ TEST(NestedCv, CombinationOfTwoIndependentCuesBeatsEachAlone) {
   fewer[0].extra.clear();
   EXPECT_THROW(nested_cross_validation(fewer, o), Error);
 }
+
+// --train-extra: extra rows train every outer fold that does not hold their
+// group, are never scored, and with extra_fakes_only are the only fakes the
+// models see. Extra fakes that point the wrong way then turn the held-out
+// ranking over (AUROC under 0.5): the real fakes were never trained on.
+TEST(NestedCv, ExtraRowsOnlyTrainAndNeverCrossTheirGroup) {
+  const auto data = rows(10, 6, 3.0, 5);
+  auto extra = rows(10, 6, 3.0, 6);
+  extra.erase(std::remove_if(extra.begin(), extra.end(), [](const FeatureRow& r) { return r.label == "real"; }), extra.end());
+  for (auto& r : extra) r.video += "#self-blend";
+  NestedOptions o = small();
+  o.train_extra = extra;
+  const NestedResult with = nested_cross_validation(data, o);
+  ASSERT_EQ(with.p_fake.size(), data.size());  // extra rows are not scored
+  int extra_used = 0;
+  for (const auto& c : with.choices) extra_used += c.extra_train_rows;
+  // Each extra row's group sits in exactly one outer fold: it trains the other four.
+  EXPECT_EQ(extra_used, int(extra.size()) * 4);
+  EXPECT_GT(auroc(with.p_fake, with.label), 0.9);
+
+  for (auto& r : o.train_extra) r.variants[int(FeatureVariant::kRmat)][0] *= -1;  // extra fakes on the wrong side
+  o.extra_fakes_only = true;
+  const NestedResult only = nested_cross_validation(data, o);
+  EXPECT_LT(auroc(only.p_fake, only.label), 0.2);
+  o.extra_fakes_only = false;
+  const NestedResult mixed = nested_cross_validation(data, o);  // real fakes still teach the right side
+  EXPECT_GT(auroc(mixed.p_fake, mixed.label), 0.6);
+
+  o.combine_with = "rmat";
+  EXPECT_THROW(nested_cross_validation(data, o), Error);
+  o.combine_with.clear();
+  o.extra_fakes_only = true;
+  for (auto& r : o.train_extra) r.label = "real";
+  EXPECT_THROW(nested_cross_validation(data, o), Error);  // no fakes to train on
+}

@@ -21,6 +21,7 @@
 #include "extra_features.h"
 #include "feature_table.h"
 #include "metrics.h"
+#include "blend_evidence.h"
 #include "nested_cv.h"
 #include "svm_training.h"
 
@@ -40,6 +41,8 @@ int usage(const std::string& why) {
                "       posecheck eval --nested --features CSV... [--variant V]... [--outer-folds 5] [--folds 5]\n"
                "                      [--seed N] [--bootstrap N] [--predictions OUT.csv] [--subset NAME=GROUP_REGEX]...\n"
                "                      [--combine-with POSE_VARIANT]  (the --variant candidates are the blend cue; core/cue_combination.h)\n"
+               "                      [--train-extra CSV... [--extra-fakes-only]]  (training-only rows, e.g. features --self-blend)\n"
+               "       posecheck eval --border-baseline --features CSV...  (the heat strip's baseline from real faces)\n"
                "       posecheck eval --held-out PREDICTIONS.csv [--subset NAME=GROUP_REGEX]... [--bootstrap N]\n"
                "                      (leak-free: every choice made inside each outer fold; tools/nested_cv.h)\n",
                why.c_str());
@@ -239,6 +242,34 @@ void report_held_out(const ParsedArgs& parsed, const NestedResult& r, int boot) 
               100 * n[0][0] / nr, 100 * n[0][1] / nr, 100 * n[0][2] / nr, 100 * n[1][0] / nf, 100 * n[1][1] / nf, 100 * n[1][2] / nf);
 }
 
+// --border-baseline: the heat strip's baseline (core/blend_evidence.h,
+// kBlendBorderBaseline) from the border_k columns of real rows, printed as
+// the table's C++ lines.
+int run_border_baseline(const ParsedArgs& parsed) {
+  const auto rows = load(parsed.options.at("features"));
+  std::printf("// median, spread (1.4826 x MAD) of border_detail per segment over real faces; faces per segment:");
+  std::vector<std::string> lines;
+  for (int s = 0; s < kBlendBorderSegments; ++s) {
+    const std::string column = "border_" + std::to_string(s);
+    std::vector<double> v;
+    for (const auto& r : rows) {
+      const auto it = r.extra.find(column);
+      if (r.status == "ok" && r.label_value() == 0 && it != r.extra.end()) v.push_back(it->second);
+    }
+    if (v.size() < 20) throw Error(ErrorCode::kInvalidArgument, "fewer than 20 real faces have column " + column);
+    const double m = median(v);
+    std::vector<double> dev;
+    for (double x : v) dev.push_back(std::abs(x - m));
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "    {%.4f, %.4f},  // segment %d", m, 1.4826 * median(dev), s);
+    lines.push_back(buf);
+    std::printf(" %zu", v.size());
+  }
+  std::printf("\n");
+  for (const auto& l : lines) std::printf("%s\n", l.c_str());
+  return 0;
+}
+
 int run_nested(const ParsedArgs& parsed) {
   const auto rows = load(parsed.options.at("features"));
   NestedOptions o;
@@ -248,20 +279,26 @@ int run_nested(const ParsedArgs& parsed) {
   o.inner.seed = std::uint64_t(parsed.get_number("seed", 1));
   o.verbose = true;
   o.combine_with = parsed.get("combine-with", "");
+  if (parsed.has("train-extra")) o.train_extra = load(parsed.options.at("train-extra"));
+  o.extra_fakes_only = parsed.has("extra-fakes-only");
   const int boot = int(parsed.get_number("bootstrap", 2000));
   report_unscored(rows);
   std::printf("nested grouped CV: %d outer folds by group, inner %d-fold grid search; candidates:", o.outer_folds, o.inner.folds);
   for (const auto& c : o.candidates) std::printf(" %s", c.c_str());
   if (!o.combine_with.empty()) std::printf("; combined with the pose cue %s (cue_stacking.h)", o.combine_with.c_str());
+  if (!o.train_extra.empty()) {
+    std::printf("; %zu extra training-only rows%s", o.train_extra.size(),
+                o.extra_fakes_only ? ", the only training fakes (real fakes are scored, never trained on)" : "");
+  }
   std::printf("\n");
   std::fflush(stdout);
   const NestedResult r = nested_cross_validation(rows, o);
 
-  std::printf("\n| outer fold | train / test rows | chosen features | C, gamma | inner CV AUROC | bands chosen inside |\n|---|---|---|---|---|---|\n");
+  std::printf("\n| outer fold | train (extra) / test rows | chosen features | C, gamma | inner CV AUROC | bands chosen inside |\n|---|---|---|---|---|---|\n");
   for (std::size_t f = 0; f < r.choices.size(); ++f) {
     const auto& c = r.choices[f];
-    std::printf("| %zu | %d / %d | %s | 2^%g, 2^%g | %.3f | [%.3f, %.3f] |\n", f + 1, c.train_rows, c.test_rows, c.candidate.c_str(), c.log2c,
-                c.log2g, c.inner_cv_auroc, c.bands.low, c.bands.high);
+    std::printf("| %zu | %d (%d) / %d | %s | 2^%g, 2^%g | %.3f | [%.3f, %.3f] |\n", f + 1, c.train_rows, c.extra_train_rows, c.test_rows,
+                c.candidate.c_str(), c.log2c, c.log2g, c.inner_cv_auroc, c.bands.low, c.bands.high);
   }
   if (!o.combine_with.empty()) {
     std::printf("\n| outer fold | pose cue C, gamma | pose inner CV AUROC | combination: pose weight, blend weight, bias |\n|---|---|---|---|\n");
@@ -288,16 +325,20 @@ int run_nested(const ParsedArgs& parsed) {
 int command_eval(const Args& args) {
   ParsedArgs parsed;
   try {
-    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with"}, {"ablation", "nested"});
+    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with", "train-extra"}, {"ablation", "nested", "extra-fakes-only", "border-baseline"});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
     const double b = parsed.get_number("bootstrap", 2000);
     if (b < 0 || b != std::floor(b)) throw UsageError("--bootstrap must be a whole number >= 0");
     if (parsed.has("held-out")) {
       // reported from the saved predictions alone
+    } else if (parsed.has("border-baseline")) {
+      if (!parsed.has("features")) throw UsageError("--border-baseline needs --features CSV...");
     } else if (parsed.has("nested")) {
       if (!parsed.has("features")) throw UsageError("--nested needs --features CSV...");
       const double f = parsed.get_number("folds", 5), of = parsed.get_number("outer-folds", 5);
       if (f < 2 || f != std::floor(f) || of < 2 || of != std::floor(of)) throw UsageError("--folds and --outer-folds must be whole numbers >= 2");
+      if (parsed.has("extra-fakes-only") && !parsed.has("train-extra")) throw UsageError("--extra-fakes-only needs --train-extra CSV...");
+      if (parsed.has("train-extra") && parsed.has("combine-with")) throw UsageError("--train-extra is not supported with --combine-with");
     } else if (parsed.has("ablation")) {
       if (!parsed.has("train") || !parsed.has("val")) throw UsageError("--ablation needs --train CSV... and --val CSV...");
       const double f = parsed.get_number("folds", 5);
@@ -315,6 +356,13 @@ int command_eval(const Args& args) {
       const std::string path = parsed.get("held-out", "");
       report_held_out(parsed, parse_nested_predictions(read_text_file(path), path), int(parsed.get_number("bootstrap", 2000)));
       return 0;
+    } catch (const Error& e) {
+      return usage(e.what());
+    }
+  }
+  if (parsed.has("border-baseline")) {
+    try {
+      return run_border_baseline(parsed);
     } catch (const Error& e) {
       return usage(e.what());
     }

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli_common.h"
@@ -30,6 +31,7 @@
 #include "errors.h"
 #include "extra_features.h"
 #include "feature_table.h"
+#include "self_blend.h"
 
 namespace posecheck::cli {
 namespace {
@@ -69,6 +71,10 @@ struct Sink {
   PoseSolverOptions solver;
   // Landmarks of each judged row (by row index), for the track columns.
   std::map<std::size_t, Landmarks> landmarks;
+  // --self-blend SEED: rows of self-blended copies of the real inputs
+  // (tools/self_blend.h) instead of rows of the inputs.
+  std::optional<std::uint64_t> self_blend_seed;
+  int self_blend_skipped = 0;  // fake inputs, and real ones without a judged face
 };
 
 // Track columns (core/track_evidence.h): for every video, per face index,
@@ -104,6 +110,10 @@ void add_blend_columns(FeatureRow& row, const ImageView& image, const Landmarks&
   for (int k = 0; k < kBlendFeatureCount; ++k) row.extra["blend_" + std::to_string(k)] = x[std::size_t(k)];
   // The sector measures (BlendEvidence::sectors): with blend_0..5, variant blend_sectors.
   for (std::size_t k = 0; k < e.sectors.size(); ++k) row.extra["blendsec_" + std::to_string(k)] = e.sectors[k];
+  // The heat strip's raw segments (explanations only; the baseline of
+  // core/blend_border.h is measured on them by scripts/border-baseline.mjs).
+  for (std::size_t k = 0; k < e.border_detail.size(); ++k)
+    if (std::isfinite(e.border_detail[k])) row.extra["border_" + std::to_string(k)] = e.border_detail[k];
 }
 
 // `image` is null for bring-your-own landmarks (no pixels: no blend columns).
@@ -134,6 +144,42 @@ void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base, const I
     }
     sink.rows.push_back(row);
   }
+}
+
+// FNV-1a of a string: each input's self-blend recipe depends on the seed
+// and the input alone, not on the order of the inputs.
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// One decoded picture -> rows: its own, or with --self-blend those of a
+// self-blend of its first judged face (labelled fake, video "<video>#self-blend",
+// split "self-blend"; landmarks found again on the blended picture).
+void check_picture(Checker& checker, const CheckerOptions& options, const ImageView& view, const FeatureRow& base, Sink& sink) {
+  if (sink.self_blend_seed && base.label != "real") {
+    ++sink.self_blend_skipped;
+    return;
+  }
+  const ImageResult r = checker.check(view, options);
+  if (!sink.self_blend_seed) {
+    add_image_result(sink, r, base, &view);
+    return;
+  }
+  const auto face = std::find_if(r.faces.begin(), r.faces.end(), [](const FaceResult& f) { return f.status == FaceStatus::kOk; });
+  if (face == r.faces.end()) {
+    ++sink.self_blend_skipped;
+    return;
+  }
+  const auto recipe = research::draw_self_blend_recipe(*sink.self_blend_seed ^ fnv1a(base.file + "#" + std::to_string(base.frame)));
+  const research::RgbaImage blended = research::self_blend(view, face->landmarks, recipe);
+  FeatureRow row = base;
+  row.label = "fake";
+  row.video = base.video + "#self-blend";
+  row.split = "self-blend";
+  const ImageView blended_view = blended.view();
+  add_image_result(sink, checker.check(blended_view, options), row, &blended_view);
 }
 
 // File name "016.jpg" -> 16; else -1.
@@ -168,13 +214,12 @@ void process_file(Checker& checker, const CheckerOptions& options, double fps, c
     const auto bytes = read_file_bytes(path);
     if (sniff_image_format(bytes) != ImageFormat::kUnknown) {
       const DecodedImage image = decode_image(bytes);
-      const ImageView view = image.view();
-      add_image_result(sink, checker.check(view, options), base, &view);
+      check_picture(checker, options, image.view(), base, sink);
     } else if (!bytes.empty() && looks_like_video(path)) {
       decode_video(path, fps, [&](int index, double, const ImageView& frame) {
         FeatureRow row = base;
         row.frame = index;
-        add_image_result(sink, checker.check(frame, options), row, &frame);
+        check_picture(checker, options, frame, row, sink);
         return true;
       });
     } else {
@@ -233,7 +278,9 @@ int usage(const std::string& why) {
                "       posecheck features --out FILE.csv --manifest CSV [--split NAME]... [--group-by pair|subject]\n"
                "       posecheck features --out FILE.csv --landmarks FILE.csv [--group-chars N]   (group = first N characters of the CSV's group)\n"
                "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined]\n"
-               "  --extra: also write the extra columns of tools/extra_features.h (beyond the paper)\n",
+               "  --extra: also write the extra columns of tools/extra_features.h (beyond the paper)\n"
+               "  --self-blend SEED: instead of the inputs' rows, rows of self-blended copies of the real inputs (pseudo-fakes,\n"
+               "    tools/self_blend.h; labelled fake, split self-blend) for `train`/`eval --nested --train-extra`\n",
                why.c_str());
   return 2;
 }
@@ -244,7 +291,7 @@ int command_features(const Args& args) {
   ParsedArgs parsed;
   try {
     parsed = parse_args(args, {"out", "label", "group", "manifest", "split", "group-by", "landmarks", "model-dir", "landmark-model",
-                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars"}, {"extra"});
+                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars", "self-blend"}, {"extra"});
     if (!parsed.has("out")) throw UsageError("--out FILE.csv is required");
     const int sources = int(parsed.has("manifest")) + int(parsed.has("landmarks")) + int(!parsed.positional.empty());
     if (sources != 1) throw UsageError("give exactly one of: INPUT files, --manifest CSV, --landmarks CSV");
@@ -257,6 +304,11 @@ int command_features(const Args& args) {
     const std::string gb = parsed.get("group-by", "pair");
     if (gb != "pair" && gb != "subject") throw UsageError("--group-by must be pair or subject");
     if (parsed.has("label")) research::normalise_label(parsed.get("label", ""));
+    if (parsed.has("self-blend")) {
+      if (parsed.has("landmarks")) throw UsageError("--self-blend needs pictures (not --landmarks)");
+      const double seed = parsed.get_number("self-blend", -1);
+      if (seed < 0 || seed != std::floor(seed) || seed > 9e15) throw UsageError("--self-blend SEED must be a whole number >= 0");
+    }
   } catch (const UsageError& e) {
     return usage(e.what());
   } catch (const Error& e) {
@@ -275,6 +327,7 @@ int command_features(const Args& args) {
   Checker checker = load_checker(models);
 
   Sink sink;
+  if (parsed.has("self-blend")) sink.self_blend_seed = std::uint64_t(parsed.get_number("self-blend", 0));
   if (parsed.has("extra")) {
     sink.extra_face = &checker.face_model();
     sink.solver = options.solver;
@@ -350,6 +403,7 @@ int command_features(const Args& args) {
   std::fprintf(stderr,
                "posecheck features: %d inputs -> %zu rows: %d ok, %d cannot_judge, %d no_face; %d unreadable inputs; wrote %s\n",
                c.inputs, sink.rows.size(), c.ok, c.cannot_judge, c.no_face, c.errors, parsed.get("out", "").c_str());
+  if (sink.self_blend_seed) std::fprintf(stderr, "posecheck features: self-blends of the real inputs; %d pictures skipped (fake, or no judged face)\n", sink.self_blend_skipped);
   return c.errors ? 1 : 0;
 }
 

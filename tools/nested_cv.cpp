@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <cmath>
 #include <cstdlib>
@@ -27,6 +28,33 @@ Dataset subset(const Dataset& d, const std::vector<int>& fold, int f, bool in_fo
   return s;
 }
 
+// `train` plus the extra rows whose groups are not in `held_out`; without the
+// fakes of `train` when fakes_only. Returns how many extra rows were added.
+int add_extra(Dataset& train, const Dataset& extra, const std::set<std::string>& held_out, bool fakes_only) {
+  if (fakes_only) {
+    Dataset reals;
+    reals.camera = train.camera;
+    for (std::size_t i = 0; i < train.x.size(); ++i) {
+      if (train.y[i] == 1) continue;
+      reals.x.push_back(train.x[i]);
+      reals.y.push_back(0);
+      reals.group.push_back(train.group[i]);
+      reals.video.push_back(train.video[i]);
+    }
+    train = std::move(reals);
+  }
+  int added = 0;
+  for (std::size_t i = 0; i < extra.x.size(); ++i) {
+    if (held_out.count(extra.group[i])) continue;
+    train.x.push_back(extra.x[i]);
+    train.y.push_back(extra.y[i]);
+    train.group.push_back(extra.group[i]);
+    train.video.push_back(extra.video[i]);
+    ++added;
+  }
+  return added;
+}
+
 // A classifier-file variant (the paper's six, "track", "blend" or "blend_sectors"): make_dataset.
 bool is_classifier_variant(const std::string& name) {
   for (auto v : all_variants())
@@ -47,6 +75,16 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
     if (data[k].video != first.video || data[k].group != first.group) {
       throw Error(ErrorCode::kInvalidArgument, "candidates '" + o.candidates[0] + "' and '" + o.candidates[k] +
                                                    "' cover different rows (mixing frame and video level, or missing columns)");
+    }
+  }
+  std::vector<Dataset> extra;
+  if (!o.train_extra.empty() || o.extra_fakes_only) {
+    if (!o.combine_with.empty()) throw Error(ErrorCode::kInvalidArgument, "extra training rows are not supported with a combination");
+    for (const auto& c : o.candidates)
+      extra.push_back(is_classifier_variant(c) ? make_dataset(o.train_extra, parse_variant(c)) : make_spec_dataset(o.train_extra, c, nullptr));
+    if (extra.front().x.empty()) throw Error(ErrorCode::kInvalidArgument, "the extra training rows have no judged, labelled rows for '" + o.candidates[0] + "'");
+    if (o.extra_fakes_only && std::none_of(extra.front().y.begin(), extra.front().y.end(), [](int y) { return y == 1; })) {
+      throw Error(ErrorCode::kInvalidArgument, "training fakes from the extra rows alone, but they hold no fakes");
     }
   }
   std::optional<Dataset> pose_data;
@@ -73,8 +111,12 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
     NestedChoice best{};
     std::optional<TrainResult> best_model;
     std::size_t best_k = 0;
+    std::set<std::string> held_out;
+    for (std::size_t i = 0; i < fold.size(); ++i)
+      if (fold[i] == f) held_out.insert(first.group[i]);
     for (std::size_t k = 0; k < o.candidates.size(); ++k) {
-      const Dataset train = subset(data[k], fold, f, false);
+      Dataset train = subset(data[k], fold, f, false);
+      const int extra_rows = extra.empty() ? 0 : add_extra(train, extra[k], held_out, o.extra_fakes_only);
       TrainOptions inner = o.inner;
       inner.classifier_file = false;
       if (is_classifier_variant(o.candidates[k])) inner.variant = parse_variant(o.candidates[k]);
@@ -91,6 +133,7 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
         best.inner_cv_auroc = t.chosen.cv_auroc;
         best.bands = t.bands;
         best.train_rows = t.rows;
+        best.extra_train_rows = extra_rows;
         best_model = std::move(t);
         best_k = k;
       }

@@ -18,6 +18,14 @@
 // held-out P(fake); the outer fold is scored by the combination, and each
 // cue alone is kept beside it (NestedResult::pose_p_fake, blend_p_fake).
 //
+// Extra training rows (`--train-extra CSV`, e.g. self-blends from
+// `features --self-blend`): added to the training rows of every outer fold
+// whose held-out fold holds none of their groups (a self-blend carries its
+// real's group, so it never trains a model that scores its own person), and
+// never scored. With `extra_fakes_only`, the training fakes are the extra
+// rows alone (the real fakes are only scored): how well pseudo-fakes alone
+// teach the cue. Not with combine_with.
+//
 // Candidates: paper variants ("rmat", ...) or named feature sets of
 // tools/extra_features.h ("rmat+track", "video:rmat+track", ...). All
 // candidates of one run must cover the same rows (frame level, or all
@@ -42,6 +50,8 @@ struct NestedOptions {
   TrainOptions inner;            // inner folds, seed and grid (variant is set per candidate)
   bool verbose = false;          // progress on stderr
   std::string combine_with;      // empty, or the pose cue's variant (above)
+  std::vector<FeatureRow> train_extra;  // training-only rows (above)
+  bool extra_fakes_only = false;        // train on the real rows' reals + the extra rows (above)
 };
 
 struct NestedChoice {
@@ -49,6 +59,7 @@ struct NestedChoice {
   double log2c = 0, log2g = 0, inner_cv_auroc = 0;
   Bands bands;
   int train_rows = 0, test_rows = 0;
+  int extra_train_rows = 0;  // of train_rows, rows from train_extra
   // With combine_with: the pose model's inner CV and the fitted combination.
   double pose_log2c = 0, pose_log2g = 0, pose_inner_cv_auroc = 0;
   StackingFit stacking;
