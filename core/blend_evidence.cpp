@@ -266,32 +266,26 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
 
   const CropGeometry& geometry = crop_geometry();
   RegionEnergy inside, seam, ring, inside_upper, inside_lower, ring_upper, ring_lower;
-  std::array<RegionEnergy, kBlendBorderSegments> border_inside, border_ring;
-  std::array<int, kBlendBorderSegments> border_ring_all{};
   ChromaStats chroma_inside, chroma_ring;
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n; ++x) {
       const std::size_t i = std::size_t(y) * std::size_t(n) + std::size_t(x);
+      if (!inside_image[i]) continue;
+      const double dy = y + 0.5 - half;
       const double r = radius[std::size_t(geometry.bin[i])];
       if (!(r > 0)) continue;
       const double t = geometry.distance[i] / r;  // 1 on the contour
-      const std::size_t segment = std::size_t(geometry.bin[i] * kBlendBorderSegments / kAngleBins);
-      if (t >= 1.2 && t <= 1.6) ++border_ring_all[segment];  // inside the image or not
-      if (!inside_image[i]) continue;
-      const double dy = y + 0.5 - half;
       const std::array<double, 3> d{double(gray.v[i] - g1.v[i]), double(g1.v[i] - g2.v[i]), double(g2.v[i] - g4.v[i])};
       // Upper: above the landmarks' centroid (eyes, brows; forehead, hair, temples);
       // lower: below it (cheeks, mouth; jaw surroundings, neck).
       if (t <= 0.85) {
         inside.add(d);
         (dy < 0 ? inside_upper : inside_lower).add(d);
-        if (t >= 0.5) border_inside[segment].add(d);
       } else if (t >= 0.9 && t <= 1.1) {
         seam.add(d);
       } else if (t >= 1.2 && t <= 1.6) {
         ring.add(d);
         (dy < 0 ? ring_upper : ring_lower).add(d);
-        border_ring[segment].add(d);
       }
       // Chroma next to the lower contour (cheeks against neck and background).
       if (dy > 0) {
@@ -322,15 +316,6 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
   };
   out.sectors = {std::log(il.mean(0) / ru.mean(0)), slope(il, ru), std::log(il.mean(0) / rl.mean(0)), slope(il, rl),
                  std::log(iu.mean(0) / ru.mean(0)), slope(iu, ru)};
-  // Border segments (research): each segment's own inside against its own
-  // ring, where at least half of that ring is inside the image.
-  const int min_segment_pixels = min_pixels / (2 * kBlendBorderSegments);
-  for (int s = 0; s < kBlendBorderSegments; ++s) {
-    const RegionEnergy& a = border_inside[std::size_t(s)];
-    const RegionEnergy& b = border_ring[std::size_t(s)];
-    const bool enough = a.count >= min_segment_pixels && b.count >= min_segment_pixels && 2 * b.count >= border_ring_all[std::size_t(s)];
-    out.border_detail[std::size_t(s)] = enough ? std::log(a.mean(0) / b.mean(0)) : std::nan("");
-  }
   if (chroma_inside.count > 0 && chroma_ring.count > 0) {
     const double dcb = chroma_inside.mean_cb() - chroma_ring.mean_cb();
     const double dcr = chroma_inside.mean_cr() - chroma_ring.mean_cr();

@@ -34,8 +34,6 @@ namespace posecheck {
 constexpr double kBlendCanonicalSpread = 40.0;
 constexpr int kBlendFeatureCount = 6;
 constexpr int kBlendSectorFeatureCount = 12;
-// Segments of the face border in BlendEvidence::border_detail (research only).
-constexpr int kBlendBorderSegments = 16;
 
 struct BlendEvidence {
   bool ok = false;
@@ -57,15 +55,6 @@ struct BlendEvidence {
   // lower ring (neck, jaw surroundings), of the upper inside (eyes, brows)
   // against the upper ring. Skin against skin where the ring is forehead.
   std::array<double, 6> sectors{};
-  // Along the face border (research only: no classifier reads these, and
-  // the page does not show them; see docs/results.md, "A heat strip along
-  // the border: measured, not shipped"): segment s spans the angles
-  // [s, s + 1) x 360/16 degrees about the landmarks' centroid, measured from
-  // the image's +x axis towards +y (clockwise on screen). border_detail[s] =
-  // band-0 log(inside / ring) energy of the pixels in that segment (inside:
-  // 50-85% of the contour, ring: 120-160%); NaN where either has too few
-  // pixels or less than half of the segment's ring is inside the image.
-  std::array<double, kBlendBorderSegments> border_detail{};
   // How much stronger the face's surroundings are in fine detail than the
   // face itself, as a factor (exp(-detail_ratio[0])), for explanations.
   double ring_to_face_detail() const;

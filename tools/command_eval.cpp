@@ -21,7 +21,6 @@
 #include "extra_features.h"
 #include "feature_table.h"
 #include "metrics.h"
-#include "blend_evidence.h"
 #include "nested_cv.h"
 #include "svm_training.h"
 
@@ -42,7 +41,6 @@ int usage(const std::string& why) {
                "                      [--seed N] [--bootstrap N] [--predictions OUT.csv] [--subset NAME=GROUP_REGEX]...\n"
                "                      [--combine-with POSE_VARIANT]  (the --variant candidates are the blend cue; core/cue_combination.h)\n"
                "                      [--train-extra CSV... [--extra-fakes-only]]  (training-only rows, e.g. features --self-blend)\n"
-               "       posecheck eval --border-baseline --features CSV...  (the heat-strip study: border segments against real faces)\n"
                "       posecheck eval --held-out PREDICTIONS.csv [--subset NAME=GROUP_REGEX]... [--bootstrap N]\n"
                "                      (leak-free: every choice made inside each outer fold; tools/nested_cv.h)\n",
                why.c_str());
@@ -242,58 +240,6 @@ void report_held_out(const ParsedArgs& parsed, const NestedResult& r, int boot) 
               100 * n[0][0] / nr, 100 * n[0][1] / nr, 100 * n[0][2] / nr, 100 * n[1][0] / nf, 100 * n[1][1] / nf, 100 * n[1][2] / nf);
 }
 
-// --border-baseline (the heat-strip study, docs/results.md): per border
-// segment (core/blend_evidence.h, border_k columns), the median and robust
-// spread (1.4826 x MAD) over the real rows of all --features files; then,
-// per file and label, the share of faces whose lowest segment score
-// (value - median) / spread is under -2 and under -3: how often a strip
-// drawn from these scores would point at a stretch of the border.
-int run_border_baseline(const ParsedArgs& parsed) {
-  const auto& paths = parsed.options.at("features");
-  std::vector<std::vector<FeatureRow>> files;
-  for (const auto& p : paths) files.push_back(read_feature_csv(p));
-  const auto value = [](const FeatureRow& r, int s, double& x) {
-    const auto it = r.extra.find("border_" + std::to_string(s));
-    if (r.status != "ok" || it == r.extra.end()) return false;
-    x = it->second;
-    return true;
-  };
-  std::vector<double> med(kBlendBorderSegments), spread(kBlendBorderSegments);
-  std::printf("segment | median | spread (real faces of all files)\n");
-  for (int s = 0; s < kBlendBorderSegments; ++s) {
-    std::vector<double> v;
-    double x = 0;
-    for (const auto& rows : files)
-      for (const auto& r : rows)
-        if (r.label_value() == 0 && value(r, s, x)) v.push_back(x);
-    if (v.size() < 20) throw Error(ErrorCode::kInvalidArgument, "fewer than 20 real faces have column border_" + std::to_string(s));
-    med[std::size_t(s)] = median(v);
-    std::vector<double> dev;
-    for (double y : v) dev.push_back(std::abs(y - med[std::size_t(s)]));
-    spread[std::size_t(s)] = std::max(1e-6, 1.4826 * median(dev));
-    std::printf("%d | %.3f | %.3f\n", s, med[std::size_t(s)], spread[std::size_t(s)]);
-  }
-  for (std::size_t f = 0; f < files.size(); ++f) {
-    for (int label = 0; label < 2; ++label) {
-      int faces = 0, under2 = 0, under3 = 0;
-      for (const auto& r : files[f]) {
-        if (r.label_value() != label) continue;
-        double lowest = INFINITY, x = 0;
-        for (int s = 0; s < kBlendBorderSegments; ++s)
-          if (value(r, s, x)) lowest = std::min(lowest, (x - med[std::size_t(s)]) / spread[std::size_t(s)]);
-        if (!std::isfinite(lowest)) continue;
-        ++faces;
-        under2 += lowest < -2;
-        under3 += lowest < -3;
-      }
-      if (faces == 0) continue;
-      std::printf("%s, %s faces: %d; lowest segment score under -2: %.1f%%, under -3: %.1f%%\n", paths[f].c_str(), label ? "fake" : "real",
-                  faces, 100.0 * under2 / faces, 100.0 * under3 / faces);
-    }
-  }
-  return 0;
-}
-
 int run_nested(const ParsedArgs& parsed) {
   const auto rows = load(parsed.options.at("features"));
   NestedOptions o;
@@ -349,14 +295,12 @@ int run_nested(const ParsedArgs& parsed) {
 int command_eval(const Args& args) {
   ParsedArgs parsed;
   try {
-    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with", "train-extra"}, {"ablation", "nested", "extra-fakes-only", "border-baseline"});
+    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with", "train-extra"}, {"ablation", "nested", "extra-fakes-only"});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
     const double b = parsed.get_number("bootstrap", 2000);
     if (b < 0 || b != std::floor(b)) throw UsageError("--bootstrap must be a whole number >= 0");
     if (parsed.has("held-out")) {
       // reported from the saved predictions alone
-    } else if (parsed.has("border-baseline")) {
-      if (!parsed.has("features")) throw UsageError("--border-baseline needs --features CSV...");
     } else if (parsed.has("nested")) {
       if (!parsed.has("features")) throw UsageError("--nested needs --features CSV...");
       const double f = parsed.get_number("folds", 5), of = parsed.get_number("outer-folds", 5);
@@ -380,13 +324,6 @@ int command_eval(const Args& args) {
       const std::string path = parsed.get("held-out", "");
       report_held_out(parsed, parse_nested_predictions(read_text_file(path), path), int(parsed.get_number("bootstrap", 2000)));
       return 0;
-    } catch (const Error& e) {
-      return usage(e.what());
-    }
-  }
-  if (parsed.has("border-baseline")) {
-    try {
-      return run_border_baseline(parsed);
     } catch (const Error& e) {
       return usage(e.what());
     }

@@ -110,10 +110,6 @@ void add_blend_columns(FeatureRow& row, const ImageView& image, const Landmarks&
   for (int k = 0; k < kBlendFeatureCount; ++k) row.extra["blend_" + std::to_string(k)] = x[std::size_t(k)];
   // The sector measures (BlendEvidence::sectors): with blend_0..5, variant blend_sectors.
   for (std::size_t k = 0; k < e.sectors.size(); ++k) row.extra["blendsec_" + std::to_string(k)] = e.sectors[k];
-  // The heat strip's raw segments (explanations only; the baseline of
-  // core/blend_border.h is measured on them by scripts/border-baseline.mjs).
-  for (std::size_t k = 0; k < e.border_detail.size(); ++k)
-    if (std::isfinite(e.border_detail[k])) row.extra["border_" + std::to_string(k)] = e.border_detail[k];
 }
 
 // `image` is null for bring-your-own landmarks (no pixels: no blend columns).
