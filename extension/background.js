@@ -5,18 +5,21 @@
 // the offscreen document (offscreen.js), which survives the worker.
 //
 // Permissions, each used here (tests/browser/extension.test.mjs checks it):
-//   contextMenus - the "Check face with posecheck" entry on images
+//   contextMenus - the "Check face with posecheck" entry on images, and
+//                  "Check video with posecheck" on videos
 //   offscreen    - the document that hosts the checker's module worker
 //   scripting    - injects content.js on demand (only when the user asks)
 //   host <all_urls> - injecting into the page, and offscreen.js fetching the
 //                  image itself from its own site (never through a third party)
 
 const MENU_ID = 'posecheck-check-image';
+const VIDEO_MENU_ID = 'posecheck-check-video';
 const OFFSCREEN_URL = 'offscreen.html';
 const MAX_SCAN = 24; // images per scan, visible and large enough to hold a face
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.create({ id: MENU_ID, title: 'Check face with posecheck', contexts: ['image'] });
+  chrome.contextMenus.create({ id: VIDEO_MENU_ID, title: 'Check video with posecheck', contexts: ['video'] });
 });
 
 // ------------------------------------------------------------ offscreen document
@@ -52,17 +55,24 @@ async function injectContent(tabId, frameId = 0) {
 
 const toPage = (tabId, frameId, message) => chrome.tabs.sendMessage(tabId, message, { frameId });
 
-/** Checks one image URL and shows the outcome on its badges; returns the summary. */
-async function checkOne(tabId, frameId, src, keys) {
+/**
+ * Checks one image (or, with kind 'video', one video) URL and shows the
+ * outcome on its badges; returns the summary.
+ */
+async function checkOne(tabId, frameId, src, keys, kind = 'image') {
   await toPage(tabId, frameId, { type: 'posecheck:status', keys, state: 'checking' });
-  let url = src;
-  if (src.startsWith('blob:')) { // a page's blob: URL is readable by the page only: the content script reads it
-    url = await toPage(tabId, frameId, { type: 'posecheck:read-blob', src });
-    if (!url) throw new Error('could not read this blob: image');
-  }
   let summary;
   try {
-    summary = await toOffscreen({ type: 'check', url, src });
+    let url = src;
+    if (src.startsWith('blob:') && kind === 'video') {
+      // A streamed video (MediaSource) has no file behind its blob: URL to read.
+      throw new Error('this video is streamed from a blob: URL the extension cannot read; save the file and check it on the checker page');
+    }
+    if (src.startsWith('blob:')) { // a page's blob: URL is readable by the page only: the content script reads it
+      url = await toPage(tabId, frameId, { type: 'posecheck:read-blob', src });
+      if (!url) throw new Error('could not read this blob: image');
+    }
+    summary = await toOffscreen({ type: kind === 'video' ? 'check-video' : 'check', url, src });
   } catch (e) {
     summary = { error: { code: 'internal', message: e.message } };
   }
@@ -70,13 +80,14 @@ async function checkOne(tabId, frameId, src, keys) {
   return summary;
 }
 
-/** The context menu's handler: checks the image under the pointer and opens its panel. */
+/** The context menu's handler: checks the image or video under the pointer and opens its panel. */
 async function onMenuClicked(info, tab) {
-  if (info.menuItemId !== MENU_ID || !info.srcUrl || !tab?.id) return null;
+  if (![MENU_ID, VIDEO_MENU_ID].includes(info.menuItemId) || !info.srcUrl || !tab?.id) return null;
   const frameId = info.frameId ?? 0;
+  const kind = info.menuItemId === VIDEO_MENU_ID ? 'video' : 'image';
   await injectContent(tab.id, frameId);
-  const keys = await toPage(tab.id, frameId, { type: 'posecheck:find', src: info.srcUrl });
-  const summary = await checkOne(tab.id, frameId, info.srcUrl, keys ?? []);
+  const keys = await toPage(tab.id, frameId, { type: 'posecheck:find', src: info.srcUrl, kind });
+  const summary = await checkOne(tab.id, frameId, info.srcUrl, keys ?? [], kind);
   if (summary.id) await toPage(tab.id, frameId, { type: 'posecheck:open', id: summary.id, keys });
   return summary;
 }
@@ -126,4 +137,4 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // The same handlers the menu and the popup use, for the tests and the console.
-self.posecheck = { onMenuClicked, scanTab, MENU_ID };
+self.posecheck = { onMenuClicked, scanTab, MENU_ID, VIDEO_MENU_ID };

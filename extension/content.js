@@ -1,6 +1,6 @@
 // posecheck's content script, injected only when the user asks (context menu
 // or popup). It lists the page's visible images, draws a small badge over
-// each checked one and opens the explanation panel (panel.html, an extension
+// each checked image or video and opens the explanation panel (panel.html, an extension
 // page in an iframe, so the page cannot read it). Badges and panel live in a
 // closed shadow root. It never reads pixels and never sends anything anywhere:
 // the extension fetches and checks the image itself.
@@ -16,7 +16,7 @@
   const WORDS = { little_evidence: 'little evidence', uncertain: 'uncertain', substantial_evidence: 'substantial evidence',
     cannot_judge: 'cannot judge', not_scored: 'face · not scored', no_face: 'no face' };
 
-  const images = new Map(); // key -> img
+  const images = new Map(); // key -> the img or video element
   const keyOf = new WeakMap();
   const badges = new Map(); // key -> {el, summary}
   let nextKey = 1;
@@ -89,6 +89,10 @@
   function label(summary) {
     if (!summary) return ['checking', 'posecheck: checking…'];
     if (summary.error) return ['error', 'posecheck: could not check'];
+    if (summary.kind === 'video' && summary.score !== null && summary.verdict in WORDS) {
+      return [summary.verdict, `video · P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[summary.verdict]}`];
+    }
+    if (summary.error) return ['error', 'posecheck: could not check'];
     const v = summary.verdict;
     if (['little_evidence', 'uncertain', 'substantial_evidence'].includes(v) && summary.score !== null) {
       return [v, `P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[v]}`];
@@ -118,8 +122,9 @@
     badge.el.textContent = text;
     badge.el.dataset.state = state;
     badge.el.style.background = COLORS[state];
-    badge.el.title = summary?.error ? `posecheck could not check this image: ${summary.error.message}` :
-      summary ? 'posecheck: click for the explanation' : 'posecheck is checking this image on this computer';
+    const what = summary?.kind === 'video' ? 'video' : 'image';
+    badge.el.title = summary?.error ? `posecheck could not check this ${what}: ${summary.error.message}` :
+      summary ? 'posecheck: click for the explanation' : 'posecheck is checking this on this computer';
     place(key);
   }
 
@@ -162,7 +167,11 @@
         sendResponse(visibleImages());
         return false;
       case 'posecheck:find': {
-        const keys = [...document.images].filter((img) => srcOf(img) === message.src || img.src === message.src).map(keyFor);
+        const elements = message.kind === 'video'
+          ? [...document.querySelectorAll('video')].filter((v) => srcOf(v) === message.src || v.src === message.src ||
+            [...v.querySelectorAll('source')].some((s) => s.src === message.src))
+          : [...document.images].filter((img) => srcOf(img) === message.src || img.src === message.src);
+        const keys = elements.map(keyFor);
         sendResponse(keys);
         return false;
       }

@@ -1,11 +1,17 @@
 // The offscreen document: hosts PoseChecker (web/posecheck.js, unchanged),
 // whose module worker runs the WebAssembly module with the bundled models.
-// It fetches each image itself, with the extension's host permission, from
-// the image's own site (no cookies, no referrer), checks it and keeps the
-// result and a small preview for the panel. Nothing else leaves the browser.
+// It fetches each image or video itself, with the extension's host
+// permission, from its own site (no cookies, no referrer), checks it and
+// keeps the result and a small preview for the panel. Nothing else leaves
+// the browser.
 import { DEFAULT_MODELS, PoseChecker } from './lib/posecheck.js';
+import { decidingPerson } from './lib/overlay.js';
+import { CODEC_ADVICE, sampleTimes, seekTo, waitFor } from './lib/video_frames.js';
 
 const MAX_BYTES = 50 * 1024 * 1024; // images larger than this are refused before decoding
+const MAX_VIDEO_BYTES = 300 * 1024 * 1024; // videos: the whole file is read into memory
+const VIDEO_FPS = 2; // frames sampled per second of video, as the page's default
+const MAX_VIDEO_FRAMES = 120; // longer videos: this many frames spread over the whole video
 const PREVIEW_SIDE = 1024; // the panel's picture, in pixels on its longer side
 const KEEP = 40; // results held for panels
 const IDLE_MS = 10 * 60 * 1000; // then the models' memory is given back
@@ -33,30 +39,36 @@ async function loadChecker() {
   const response = await fetch(DEFAULT_MODELS.landmarkModel);
   if (!response.ok) throw new CheckError('io', 'the bundled landmark model is missing');
   const landmarkModel = await response.arrayBuffer();
-  const [faceModel, classifier, blendClassifier, combination] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel),
-    optionalText(DEFAULT_MODELS.classifier), optionalText(DEFAULT_MODELS.blendClassifier), optionalText(DEFAULT_MODELS.combination)]);
-  // Images only: the head-motion (track) classifier is for videos, which the extension does not check.
-  return PoseChecker.create({ landmarkModel, faceModel, classifier, trackClassifier: '', blendClassifier, combination });
+  const [faceModel, classifier, trackClassifier, blendClassifier, combination] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel),
+    optionalText(DEFAULT_MODELS.classifier), optionalText(DEFAULT_MODELS.trackClassifier), optionalText(DEFAULT_MODELS.blendClassifier),
+    optionalText(DEFAULT_MODELS.combination)]);
+  return PoseChecker.create({ landmarkModel, faceModel, classifier, trackClassifier, blendClassifier, combination });
 }
 
 let ready = null;
 const theChecker = () => (ready ??= loadChecker().then((c) => (checker = c)).catch((e) => { ready = null; throw e; }));
 
-async function fetchImage(url) {
-  if (!/^(https?|data|file):/i.test(url)) throw new CheckError('invalid_argument', `cannot read images from ${url.split(':')[0]}: URLs`);
+// The file at `url`, fetched by the extension itself from its own site: no
+// cookies, no referrer; the browser's cache answers when it can.
+async function fetchBlob(url, what, maxBytes) {
+  if (!/^(https?|data|file):/i.test(url)) throw new CheckError('invalid_argument', `cannot read ${what}s from ${url.split(':')[0]}: URLs`);
   let response;
   try {
-    // The extension's own request to the image's site: no cookies, no referrer;
-    // the browser's cache answers when it can.
     response = await fetch(url, { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'force-cache' });
   } catch (e) {
-    throw new CheckError('io', `could not load the image (${e.message})`);
+    throw new CheckError('io', `could not load the ${what} (${e.message})`);
   }
-  if (!response.ok) throw new CheckError('io', `could not load the image (HTTP ${response.status})`);
+  if (!response.ok) throw new CheckError('io', `could not load the ${what} (HTTP ${response.status})`);
+  const limit = `${(maxBytes / 1048576).toFixed(0)} MB`;
   const length = Number(response.headers.get('Content-Length')) || 0;
-  if (length > MAX_BYTES) throw new CheckError('image_too_large', `the image is ${(length / 1e6).toFixed(0)} MB; the limit is 50 MB`);
+  if (length > maxBytes) throw new CheckError('image_too_large', `the ${what} is ${(length / 1048576).toFixed(0)} MB; the limit is ${limit}`);
   const blob = await response.blob();
-  if (blob.size > MAX_BYTES) throw new CheckError('image_too_large', 'the image is over 50 MB');
+  if (blob.size > maxBytes) throw new CheckError('image_too_large', `the ${what} is over ${limit}`);
+  return blob;
+}
+
+async function fetchImage(url) {
+  const blob = await fetchBlob(url, 'image', MAX_BYTES);
   try {
     return await createImageBitmap(blob);
   } catch {
@@ -64,9 +76,11 @@ async function fetchImage(url) {
   }
 }
 
+// A JPEG data URL of the picture (an ImageBitmap, a canvas or a <video> at its frame), at most PREVIEW_SIDE px.
 async function previewOf(bitmap) {
-  const scale = Math.min(1, PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height));
-  const canvas = new OffscreenCanvas(Math.max(1, Math.round(bitmap.width * scale)), Math.max(1, Math.round(bitmap.height * scale)));
+  const w = bitmap.videoWidth ?? bitmap.width, h = bitmap.videoHeight ?? bitmap.height;
+  const scale = Math.min(1, PREVIEW_SIDE / Math.max(w, h));
+  const canvas = new OffscreenCanvas(Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale)));
   canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.88 });
   return new Promise((resolve, reject) => {
@@ -90,13 +104,70 @@ async function check(url, src) {
   const bitmap = await fetchImage(url);
   const preview = await previewOf(bitmap);
   const result = await c.checkImage(bitmap); // the bitmap moves to the worker
+  return remember(url, src, { result, preview }, (id) => summarise(id, result));
+}
+
+function remember(url, src, entry, summaryOf) {
   const id = crypto.randomUUID();
-  results.set(id, { result, preview, url: src ?? url, checkedAt: new Date().toISOString() });
-  const summary = summarise(id, result);
+  results.set(id, { ...entry, url: src ?? url, checkedAt: new Date().toISOString() });
+  const summary = summaryOf(id);
   byUrl.set(url, summary);
   while (results.size > KEEP) results.delete(results.keys().next().value);
   for (const [u, s] of byUrl) if (!results.has(s.id)) byUrl.delete(u);
   return summary;
+}
+
+/**
+ * Checks a recorded video as the page does (web/video_frames.js): frames
+ * sampled by seeking, linked into people in the worker; the result held for
+ * the panel is the video's people and verdict, and one frame to show: the
+ * deciding person's most suspicious frame.
+ */
+async function checkVideo(url, src) {
+  if (byUrl.has(url) && results.has(byUrl.get(url).id)) return byUrl.get(url);
+  const c = await theChecker();
+  const blob = await fetchBlob(url, 'video', MAX_VIDEO_BYTES);
+  const objectUrl = URL.createObjectURL(blob);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.src = objectUrl;
+  try {
+    try {
+      await waitFor(video, 'loadeddata');
+    } catch (e) {
+      throw new CheckError('image_decode', `this video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
+    }
+    const duration = Number.isFinite(video.duration) ? video.duration : 0;
+    const times = sampleTimes(duration, VIDEO_FPS, MAX_VIDEO_FRAMES);
+    const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+    const session = await c.beginVideo();
+    const frames = [];
+    let stalledAt = null;
+    for (const [i, t] of times.entries()) {
+      if (!(await seekTo(video, t))) { stalledAt = t; break; }
+      canvas.getContext('2d').drawImage(video, 0, 0);
+      const result = await session.addFrame(canvas, i);
+      frames.push({ time: t, score: result.score, result });
+    }
+    const summary = await session.finish();
+    if (!frames.length) throw new CheckError('image_decode', 'no frame of this video could be decoded');
+    const decisive = decidingPerson(summary);
+    const shownIndex = decisive?.most_suspicious_frames?.[0] ?? Math.floor(frames.length / 2);
+    const shown = frames[Math.min(shownIndex, frames.length - 1)];
+    await seekTo(video, shown.time);
+    const preview = await previewOf(video);
+    return remember(url, src, {
+      result: shown.result, preview,
+      video: { summary, duration, shownTime: shown.time, shownPerson: decisive?.id ?? null, framesSampled: times.length, stalledAt,
+        timeline: frames.map((f) => ({ time: f.time, score: f.score })) },
+    }, (id) => ({ id, kind: 'video', verdict: summary.verdict, score: summary.score, people: summary.people.length,
+      frames_analysed: summary.frames_analysed, faces_found: Math.max(0, ...frames.map((f) => f.result.faces_found)) }));
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(objectUrl);
+  }
 }
 
 function touch() {
@@ -109,8 +180,8 @@ const fromExtension = (sender) => sender.id === chrome.runtime.id && sender.url?
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message?.target !== 'offscreen' || !fromExtension(sender)) return false;
   touch();
-  if (message.type === 'check') {
-    const job = queue.then(() => check(message.url, message.src));
+  if (message.type === 'check' || message.type === 'check-video') {
+    const job = queue.then(() => (message.type === 'check' ? check : checkVideo)(message.url, message.src));
     queue = job.catch(() => {});
     job.then(sendResponse, (e) => sendResponse({ error: { code: e.code ?? 'internal', message: e.message ?? String(e) } }));
     return true;

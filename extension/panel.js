@@ -1,7 +1,8 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { bandMeaning, combinationSentence, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, unanalysedFacesNote, WORDING } from './lib/overlay.js';
+import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, unanalysedFacesNote,
+  WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -45,14 +46,28 @@ async function show() {
     entry = null;
   }
   if (!entry || entry.error) return fail(entry?.error?.message ?? 'This result is no longer held; check the image again.');
-  const { result, preview, url } = entry;
+  const { result, preview, url, video } = entry;
+  // A video: its verdict and people (core/person_tracks.h), and the frame shown below.
+  const judged = video ? video.summary : result;
+  const decisive = video ? decidingPerson(video.summary) : null;
+  const bands = video && decisive?.basis === 'head_motion' ? video.summary.head_motion_bands : judged.bands;
   const verdict = $('#verdict');
-  verdict.className = `verdict ${result.verdict}`;
-  verdict.textContent = WORDING[result.verdict] + (result.score !== null ? ` · P(fake) ${(result.score * 100).toFixed(0)}%` : '');
+  verdict.className = `verdict ${judged.verdict}`;
+  verdict.textContent = (video ? 'Video: ' : '') + WORDING[judged.verdict] + (judged.score !== null ? ` · P(fake) ${(judged.score * 100).toFixed(0)}%` : '');
   const meaning = $('#meaning');
-  meaning.textContent = result.score !== null
-    ? [bandMeaning(result.bands, result.verdict), combinationSentence(result.models), NOT_PROOF].filter(Boolean).join(' ') : '';
-  meaning.hidden = result.score === null;
+  meaning.textContent = judged.score !== null
+    ? [bandMeaning(bands, judged.verdict), decisive?.basis === 'head_motion' ? '' : combinationSentence(result.models), NOT_PROOF]
+      .filter(Boolean).join(' ') : '';
+  meaning.hidden = judged.score === null;
+  if (video) {
+    const people = $('#people');
+    for (const person of video.summary.people) {
+      const li = document.createElement('li');
+      li.textContent = personLine(person, video.summary.frames_analysed);
+      people.append(li);
+    }
+    people.hidden = false;
+  }
   const img = new Image();
   img.src = preview;
   await img.decode();
@@ -64,11 +79,16 @@ async function show() {
   drawOverlay(ctx, result, { scale: img.naturalWidth / result.width });
   let where = url;
   try { where = new URL(url).host || url.slice(0, 40); } catch { /* data: and the like */ }
-  $('#facts').textContent = `${result.width}×${result.height} px from ${where} · ${result.faces_found} face(s) found` +
-    (entry.version ? ` · ${entry.version}` : '');
+  const shown = video
+    ? `Video, ${result.width}×${result.height} px, ${video.duration.toFixed(1)} s from ${where} · ${video.summary.frames_analysed} of ` +
+      `${video.framesSampled} sampled frames analysed · shown: the frame at ${video.shownTime.toFixed(1)} s` +
+      (video.shownPerson !== null ? ` (person ${video.shownPerson}'s most suspicious)` : '') +
+      (video.stalledAt !== null ? ` · the video could not be decoded after ${video.stalledAt.toFixed(1)} s` : '')
+    : `${result.width}×${result.height} px from ${where} · ${result.faces_found} face(s) found`;
+  $('#facts').textContent = shown + (entry.version ? ` · ${entry.version}` : '');
   describe(result);
   document.body.dataset.state = 'done';
-  document.body.dataset.verdict = result.verdict;
+  document.body.dataset.verdict = judged.verdict;
 }
 
 show().catch((e) => fail(e.message));

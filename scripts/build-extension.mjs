@@ -18,7 +18,7 @@ export const zipPath = join(root, 'build', 'posecheck-extension.zip');
 
 const OWN_FILES = ['background.js', 'offscreen.html', 'offscreen.js', 'content.js', 'popup.html', 'popup.js', 'popup.css',
   'panel.js', 'panel.css'];
-const LIB_FILES = ['posecheck.js', 'engine.js', 'worker.js', 'overlay.js'];
+const LIB_FILES = ['posecheck.js', 'engine.js', 'worker.js', 'overlay.js', 'video_frames.js'];
 
 function copy(from, to) {
   mkdirSync(dirname(to), { recursive: true });

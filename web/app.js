@@ -3,6 +3,7 @@
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
 import { Timeline } from './timeline.js';
+import { CODEC_ADVICE, sampleTimes, seekTo, waitFor } from './video_frames.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
   unanalysedFacesNote, WORDING } from './overlay.js';
 
@@ -177,13 +178,6 @@ async function checkImageFile(file, card, meta) {
 
 // ---------------------------------------------------------------- videos
 
-function waitFor(target, event, timeoutMs = 15000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
-    target.addEventListener(event, () => { clearTimeout(timer); resolve(); }, { once: true });
-    target.addEventListener('error', () => { clearTimeout(timer); reject(new Error('this video cannot be decoded by the browser')); }, { once: true });
-  });
-}
 
 
 // Seconds as "1:05", "42 s" or "3.5 s".
@@ -200,16 +194,14 @@ async function checkVideoFile(file, card, meta) {
     await waitFor(video, 'loadeddata');
   } catch (e) {
     URL.revokeObjectURL(url);
-    showError(card, `This video cannot be read: ${e.message}. This browser plays H.264 (MP4) and VP8/VP9/AV1 (WebM); ` +
-      'older codecs such as MPEG-4 Part 2 (Xvid, DivX) are not supported: convert the file, e.g. `ffmpeg -i in.avi -c:v libx264 out.mp4`.');
+    showError(card, `This video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
     state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
     return;
   }
   ui.hidden = false;
   const fps = samplingFps();
   const duration = Number.isFinite(video.duration) ? video.duration : 0;
-  const times = [];
-  for (let t = 0; t <= duration + 1e-9; t += 1 / fps) times.push(Math.min(t, Math.max(0, duration - 0.001)));
+  const times = sampleTimes(duration, fps);
   const canvas = $('.view', card);
   const work = document.createElement('canvas');
   work.width = video.videoWidth;
@@ -227,12 +219,7 @@ async function checkVideoFile(file, card, meta) {
   const started = performance.now();
   for (const [i, t] of times.entries()) {
     if (cancelled) break;
-    video.currentTime = t;
-    // A truncated file can stall a seek for good (no 'seeked', no 'error'):
-    // waiting 15 s on each remaining frame kept the card pending for a minute
-    // (found by tests/browser/bad_inputs.test.mjs). Stop at the first stall.
-    const seeked = await waitFor(video, 'seeked', 4000).then(() => true, () => false);
-    if (!seeked) {
+    if (!(await seekTo(video, t))) { // stop at the first stall
       frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true, error: 'the video cannot be decoded from here on (truncated or corrupt)' });
       break;
     }

@@ -31,7 +31,8 @@ function serve(files, headers = {}) {
     log.push({ method: req.method, url: req.url, length: Number(req.headers['content-length'] ?? 0), cookie: req.headers.cookie ?? null });
     const body = files[new URL(req.url, 'http://x').pathname];
     if (!body || (req.method !== 'GET' && req.method !== 'HEAD')) return res.writeHead(404).end();
-    const type = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg', '.png': 'image/png' }[extname(req.url)] ?? 'text/plain';
+    const type = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg', '.png': 'image/png', '.webm': 'video/webm' }[extname(req.url)] ??
+      'text/plain';
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, ...headers }).end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, log, port: server.address().port })));
@@ -60,16 +61,18 @@ describe('browser extension', { skip }, () => {
   before(async () => {
     const fixtures = makeFixtures();
     buildExtension({ zip: false, log: () => {} });
-    images = await serve({ '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')) });
+    images = await serve({ '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')),
+      '/group.webm': readFileSync(join(fixtures, 'group.webm')) });
     imageOrigin = `http://localhost:${images.port}`; // a different origin from the page's: cross-origin images
     const html = `<!doctype html><meta charset="utf-8"><title>extension test</title>
       <h1>Pictures</h1>
       <img id="face" src="${imageOrigin}/face.jpg" width="480" alt="face">
       <img id="noface" src="${imageOrigin}/noface.png" width="320" alt="test pattern">
-      <img id="thumb" src="${imageOrigin}/face.jpg" width="40" alt="too small to scan">`;
+      <img id="thumb" src="${imageOrigin}/face.jpg" width="40" alt="too small to scan">
+      <video id="group" src="${imageOrigin}/group.webm" width="480" muted></video>`;
     // A strict page CSP: the extension's badges and panel must not depend on the page allowing them.
     pages = await serve({ '/index.html': Buffer.from(html) },
-      { 'Content-Security-Policy': `default-src 'none'; img-src ${imageOrigin}; style-src 'unsafe-inline'` });
+      { 'Content-Security-Policy': `default-src 'none'; img-src ${imageOrigin}; media-src ${imageOrigin}; style-src 'unsafe-inline'` });
     pageOrigin = `http://127.0.0.1:${pages.port}`;
     pageUrl = `${pageOrigin}/index.html`;
 
@@ -138,6 +141,48 @@ describe('browser extension', { skip }, () => {
     await page.screenshot({ path: join(artifactDir, 'extension-panel.png') });
   });
 
+  test('the context-menu entry on a video checks its frames: one verdict per person, on its badge and in the panel', async () => {
+    const src = `${imageOrigin}/group.webm`;
+    const summary = await inWorker(async ({ tab, src: s }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.VIDEO_MENU_ID, srcUrl: s, frameId: 0 }, { id: tab }), { tab: await tabId(), src });
+    assert.ok(!summary.error, JSON.stringify(summary.error));
+    assert.equal(summary.kind, 'video');
+    assert.ok(summary.frames_analysed >= 4, `2 s at 2 frames/s: ${JSON.stringify(summary)}`);
+    assert.ok(summary.people >= 2, `the group photo's people, one entry each: ${JSON.stringify(summary)}`);
+    assert.ok(BANDS.includes(summary.verdict), summary.verdict);
+    assert.equal(typeof summary.score, 'number', 'the shipped models score the video');
+    const videoBadge = (await badges(context, page)).find((b) => b.text.startsWith('video · '));
+    assert.ok(videoBadge, JSON.stringify(await badges(context, page)));
+    assert.equal(videoBadge.state, summary.verdict);
+    assert.match(videoBadge.text, /^video · P\(fake\) \d+% · /);
+
+    let panel;
+    for (let i = 0; i < 100 && !panel; i++) {
+      panel = page.frames().find((f) => f.url().includes(`/panel.html?id=${summary.id}`));
+      if (!panel) await page.waitForTimeout(100);
+    }
+    assert.ok(panel, 'the panel opened on the video\'s result');
+    await panel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
+    assert.equal(await panel.evaluate(() => document.body.dataset.state), 'done', await panel.textContent('#error'));
+    assert.match(await panel.textContent('#verdict'), /^Video: .* · P\(fake\) \d+%$/);
+    const people = await panel.locator('#people li').allTextContents();
+    assert.equal(people.length, summary.people, JSON.stringify(people));
+    assert.match(people[0], /^Person 1 · in \d+ of \d+ frames/);
+    assert.match(await panel.textContent('#facts'),
+      new RegExp(`^Video, 960×\\d+ px, 2\\.0 s from localhost:${images.port} · \\d+ of \\d+ sampled frames analysed · shown: the frame at `));
+    assert.match(await panel.textContent('#faces'), /Face 1: /);
+    const coloured = await panel.locator('#view').evaluate(landmarkColours);
+    assert.ok(coloured.orange > 20 && coloured.blue > 20, `the shown frame has its overlay: ${JSON.stringify(coloured)}`);
+    await page.screenshot({ path: join(artifactDir, 'extension-video-panel.png') });
+  });
+
+  test('a streamed (blob:) video gets a clear reason, not a crash', async () => {
+    const summary = await inWorker(async ({ tab }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.VIDEO_MENU_ID, srcUrl: 'blob:http://127.0.0.1/stream', frameId: 0 }, { id: tab }),
+    { tab: await tabId() });
+    assert.match(summary.error?.message ?? '', /streamed from a blob: URL .* save the file and check it on the checker page/);
+  });
+
   test('the popup scan checks the visible images large enough for a face; a test pattern has no face', async () => {
     const counts = await inWorker((tab) => self.posecheck.scanTab(tab), await tabId());
     assert.equal(counts.images, 2, `face.jpg at 480 px and noface.png; the 40 px thumbnail is skipped: ${JSON.stringify(counts)}`);
@@ -194,7 +239,7 @@ describe('browser extension', { skip }, () => {
       assert.equal(r.length, 0, JSON.stringify(r));
       assert.equal(r.cookie, null, JSON.stringify(r));
     }
-    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png']));
+    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm']));
   });
 });
 

@@ -1,5 +1,6 @@
 // Browser-test fixtures, generated (never committed): a face photo from the
-// face-api npm package, a face-free image, a corrupt file, a WebM clip and a
+// face-api npm package, a face-free image, a corrupt file, WebM clips (one
+// face; a group) and a
 // Y4M stream for Chromium's fake webcam, made with ffmpeg.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,9 @@ export function makeFixtures() {
   writeFileSync(join(fixtureDir, 'notes.jpg'), 'not an image at all\n');
   ffmpeg('-loop', '1', '-framerate', '5', '-t', '2', '-i', face, '-vf', 'scale=640:-2', '-c:v', 'libvpx', '-b:v', '1M',
     '-pix_fmt', 'yuv420p', join(fixtureDir, 'clip.webm'));
+  // Several people (face-api's group photo) in a 2 s clip: one verdict per person.
+  ffmpeg('-loop', '1', '-framerate', '5', '-t', '2', '-i', join(demoDir, 'sample3.jpg'), '-vf', 'scale=960:-2,setsar=1', '-c:v', 'libvpx',
+    '-b:v', '2M', '-pix_fmt', 'yuv420p', join(fixtureDir, 'group.webm'));
   ffmpeg('-loop', '1', '-framerate', '10', '-t', '4', '-i', face, '-vf', 'scale=640:480,format=yuv420p', join(fixtureDir, 'webcam.y4m'));
   // A webcam's usual framing for the frame-rate benchmark: the same face
   // cropped to 4:3 so that it is about 40% of the frame's height.
