@@ -19,6 +19,21 @@ export const zipPath = join(root, 'build', 'posecheck-extension.zip');
 const OWN_FILES = ['background.js', 'offscreen.html', 'offscreen.js', 'content.js', 'popup.html', 'popup.js', 'popup.css',
   'panel.js', 'panel.css'];
 const LIB_FILES = ['posecheck.js', 'engine.js', 'worker.js', 'overlay.js', 'video_frames.js'];
+// dlib's full landmark model (99.7 MB): the extension loads the compact
+// default only, so the full one would be dead weight in every download.
+const NOT_SHIPPED = ['models/shape_predictor_68_face_landmarks.dat'];
+/** The most the unpacked extension and its zip may weigh (issue 15). */
+export const MAX_EXTENSION_BYTES = 12 * 1024 * 1024;
+
+/** Bytes of all files under dir. */
+export function treeBytes(dir) {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    total += statSync(p).isDirectory() ? treeBytes(p) : statSync(p).size;
+  }
+  return total;
+}
 
 function copy(from, to) {
   mkdirSync(dirname(to), { recursive: true });
@@ -100,7 +115,7 @@ export function buildExtension({ zip = true, log = console.log } = {}) {
     for (const name of readdirSync(join(dir, rel))) {
       const r = join(rel, name);
       if (statSync(join(dir, r)).isDirectory()) walk(dir, r);
-      else copy(join(dir, r), join(outDir, 'lib', 'dist', r));
+      else if (!NOT_SHIPPED.includes(r)) copy(join(dir, r), join(outDir, 'lib', 'dist', r));
     }
   };
   walk(dist);
@@ -110,7 +125,7 @@ export function buildExtension({ zip = true, log = console.log } = {}) {
   if (!existsSync(join(dist, 'models', 'classifier.txt'))) {
     log('build-extension: note: no classifier in web/dist/models; the extension will show poses but no P(fake)');
   }
-  log(`build-extension: unpacked extension in ${outDir}`);
+  log(`build-extension: unpacked extension in ${outDir} (${(treeBytes(outDir) / 1048576).toFixed(1)} MB)`);
 
   if (!zip) return { outDir, zipPath: null };
   rmSync(zipPath, { force: true });
@@ -121,7 +136,7 @@ export function buildExtension({ zip = true, log = console.log } = {}) {
     return { outDir, zipPath: null };
   }
   execFileSync('zip', ['-q', '-r', '-X', zipPath, '.'], { cwd: outDir });
-  log(`build-extension: ${zipPath} (${(statSync(zipPath).size / 1e6).toFixed(1)} MB)`);
+  log(`build-extension: ${zipPath} (${(statSync(zipPath).size / 1048576).toFixed(1)} MB; at most ${MAX_EXTENSION_BYTES / 1048576} MB)`);
   return { outDir, zipPath };
 }
 

@@ -35,7 +35,8 @@ export interface ModelOptions {
 }
 
 export declare const DEFAULT_MODELS: Readonly<Required<Omit<ModelOptions, 'workerUrl'>>>;
-/** dlib's full 99.7 MB landmark model, selectable instead of the compact default. */
+/** dlib's full 99.7 MB landmark model, selectable instead of the compact default. Served with the page (npm start); not in
+ * the npm package: there give its bytes or URL as landmarkModel, keeping landmarkSha256. */
 export declare const FULL_LANDMARK_MODEL: Readonly<{ landmarkModel: string; landmarkSha256: string }>;
 
 export interface Pose {

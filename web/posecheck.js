@@ -12,7 +12,10 @@ const here = (path) => new URL(path, import.meta.url).href;
 
 /**
  * dlib's full 68-point landmark model (99.7 MB), selectable instead of the
- * compact default: PoseChecker.create({ ...FULL_LANDMARK_MODEL }).
+ * compact default: PoseChecker.create({ ...FULL_LANDMARK_MODEL }). The page
+ * built by `npm run build` serves it from dist/models/; the npm package and
+ * the extension leave it out (12 MB limit), so there pass its bytes or URL:
+ * PoseChecker.create({ ...FULL_LANDMARK_MODEL, landmarkModel: bytes }).
  */
 export const FULL_LANDMARK_MODEL = Object.freeze({
   landmarkModel: here('./dist/models/shape_predictor_68_face_landmarks.dat'),

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { buildExtension, outDir } from '../../scripts/build-extension.mjs';
+import { buildExtension, MAX_EXTENSION_BYTES, outDir, treeBytes } from '../../scripts/build-extension.mjs';
 import { root } from '../node/helpers.mjs';
 import { BASE_ARGS, CHROMIUM, landmarkColours } from './browser.mjs';
 import { artifactDir, makeFixtures } from './fixtures.mjs';
@@ -181,6 +181,14 @@ describe('browser extension', { skip }, () => {
       self.posecheck.onMenuClicked({ menuItemId: self.posecheck.VIDEO_MENU_ID, srcUrl: 'blob:http://127.0.0.1/stream', frameId: 0 }, { id: tab }),
     { tab: await tabId() });
     assert.match(summary.error?.message ?? '', /streamed from a blob: URL .* save the file and check it on the checker page/);
+  });
+
+  test('the extension ships the compact landmark model only and weighs at most 12 MB', () => {
+    assert.ok(existsSync(join(outDir, 'lib/dist/models/landmarks68.pclm')));
+    assert.ok(!existsSync(join(outDir, 'lib/dist/models/shape_predictor_68_face_landmarks.dat')), 'dlib\'s full model is not bundled');
+    const bytes = treeBytes(outDir);
+    console.log(`unpacked extension: ${(bytes / 1048576).toFixed(1)} MB`);
+    assert.ok(bytes <= MAX_EXTENSION_BYTES, `${(bytes / 1048576).toFixed(1)} MB`);
   });
 
   test('the popup scan checks the visible images large enough for a face; a test pattern has no face', async () => {
