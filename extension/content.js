@@ -25,7 +25,11 @@
   function ensureRoot() {
     if (root) return root;
     host = document.createElement('posecheck-overlay');
-    host.style.cssText = 'all: initial; position: absolute; left: 0; top: 0; width: 0; height: 0; z-index: 2147483647;';
+    // Inline and !important: no page style rule (even an !important one) can hide or move the badges.
+    for (const [k, v] of [['all', 'initial'], ['display', 'block'], ['visibility', 'visible'], ['opacity', '1'], ['position', 'absolute'],
+      ['left', '0'], ['top', '0'], ['width', '0'], ['height', '0'], ['z-index', '2147483647'], ['pointer-events', 'auto']]) {
+      host.style.setProperty(k, v, 'important');
+    }
     root = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = `
@@ -40,17 +44,43 @@
       iframe { border: 0; flex: 1; width: 100%; }`;
     root.append(style);
     document.documentElement.append(host);
-    const reposition = () => requestAnimationFrame(placeAll);
     addEventListener('resize', reposition);
-    addEventListener('scroll', reposition, { capture: true, passive: true });
+    addEventListener('scroll', reposition, { capture: true, passive: true }); // any scrolled container too
+    // Layout changes that move a picture without a scroll (a banner inserted
+    // above, a carousel step) or change what it shows (src, srcset).
+    new MutationObserver(reposition).observe(document.documentElement,
+      { subtree: true, childList: true, attributes: true, attributeFilter: ['src', 'srcset', 'style', 'class', 'width', 'height', 'hidden'] });
+    resizes.observe(document.documentElement);
     return root;
   }
 
+  let pending = false;
+  function reposition() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; placeAll(); });
+  }
+  const resizes = new ResizeObserver(reposition);
+
+  function drop(key) {
+    const badge = badges.get(key), el = images.get(key);
+    badge?.el.remove();
+    badges.delete(key);
+    if (el) resizes.unobserve(el);
+  }
+
+  // A badge sits on its element's live box and belongs to the picture it was
+  // made for: when the element shows another picture (src swapped) or leaves
+  // the page, its badge goes, so no result ever shows on a picture it is not about.
   function place(key) {
-    const img = images.get(key), badge = badges.get(key);
-    if (!img || !badge) return;
-    const r = img.getBoundingClientRect();
-    const hidden = !img.isConnected || r.width === 0 || r.height === 0;
+    const el = images.get(key), badge = badges.get(key);
+    if (!el || !badge) return;
+    if (!el.isConnected || srcOf(el) !== badge.src) {
+      drop(key);
+      return;
+    }
+    const r = el.getBoundingClientRect();
+    const hidden = r.width === 0 || r.height === 0;
     badge.el.style.display = hidden ? 'none' : '';
     badge.el.style.left = `${Math.round(r.left + scrollX + 4)}px`;
     badge.el.style.top = `${Math.round(r.top + scrollY + 4)}px`;
@@ -100,9 +130,13 @@
     return [v in COLORS ? v : 'error', WORDS[v] ?? v];
   }
 
+  // summary null: checking starts, and the badge records the picture being
+  // checked; a result for a badge dropped meanwhile (the element showed
+  // another picture, or left) is not shown.
   function setBadge(key, summary) {
     ensureRoot();
     let badge = badges.get(key);
+    if (!badge && summary !== null) return;
     if (!badge) {
       const el = document.createElement('button');
       el.className = 'badge';
@@ -111,12 +145,15 @@
         e.preventDefault();
         e.stopPropagation();
         const s = badges.get(key)?.summary;
-        if (s?.id) openPanel(s.id);
+        if (s?.id) openPanel(`id=${encodeURIComponent(s.id)}`);
+        else if (s?.error) openPanel(`error=${encodeURIComponent(s.error.message)}`);
       });
       root.append(el);
-      badge = { el, summary: null };
+      badge = { el, summary: null, src: null };
       badges.set(key, badge);
+      resizes.observe(images.get(key));
     }
+    if (summary === null) badge.src = srcOf(images.get(key)); // the picture the result will be about
     badge.summary = summary;
     const [state, text] = label(summary);
     badge.el.textContent = text;
@@ -125,10 +162,12 @@
     const what = summary?.kind === 'video' ? 'video' : 'image';
     badge.el.title = summary?.error ? `posecheck could not check this ${what}: ${summary.error.message}` :
       summary ? 'posecheck: click for the explanation' : 'posecheck is checking this on this computer';
+    if (summary?.error) badge.el.title += ' (click for the reason)';
     place(key);
   }
 
-  function openPanel(id) {
+  /** Opens the explanation panel; query: `id=...` (a result) or `error=...` (why a check failed). */
+  function openPanel(query) {
     ensureRoot();
     panel?.remove();
     panel = document.createElement('div');
@@ -145,7 +184,7 @@
     bar.append(title, close);
     const frame = document.createElement('iframe');
     frame.title = 'posecheck result';
-    frame.src = `${chrome.runtime.getURL('panel.html')}?id=${encodeURIComponent(id)}`;
+    frame.src = `${chrome.runtime.getURL('panel.html')}?${query}`;
     panel.append(bar, frame);
     root.append(panel);
   }
@@ -184,7 +223,7 @@
         sendResponse(true);
         return false;
       case 'posecheck:open':
-        openPanel(message.id);
+        openPanel(`id=${encodeURIComponent(message.id)}`);
         sendResponse(true);
         return false;
       case 'posecheck:read-blob':

@@ -18,6 +18,7 @@ const IDLE_MS = 10 * 60 * 1000; // then the models' memory is given back
 
 const results = new Map(); // id -> {result, preview, url}
 const byUrl = new Map(); // url -> summary (the same image is checked once)
+const byHash = new Map(); // SHA-256 of the bytes -> summary (the same picture under another URL, too)
 let checker = null;
 let queue = Promise.resolve();
 let idleTimer = 0;
@@ -67,8 +68,7 @@ async function fetchBlob(url, what, maxBytes) {
   return blob;
 }
 
-async function fetchImage(url) {
-  const blob = await fetchBlob(url, 'image', MAX_BYTES);
+async function decodeImage(blob) {
   try {
     return await createImageBitmap(blob);
   } catch {
@@ -98,13 +98,28 @@ function summarise(id, result) {
   };
 }
 
+const held = (summary) => summary && results.has(summary.id);
+
+async function sha256Hex(blob) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function check(url, src) {
-  if (byUrl.has(url) && results.has(byUrl.get(url).id)) return byUrl.get(url);
+  if (held(byUrl.get(url))) return byUrl.get(url);
   const c = await theChecker();
-  const bitmap = await fetchImage(url);
+  const blob = await fetchBlob(url, 'image', MAX_BYTES);
+  const sha256 = await sha256Hex(blob);
+  if (held(byHash.get(sha256))) {
+    byUrl.set(url, byHash.get(sha256));
+    return byHash.get(sha256);
+  }
+  const bitmap = await decodeImage(blob);
   const preview = await previewOf(bitmap);
   const result = await c.checkImage(bitmap); // the bitmap moves to the worker
-  return remember(url, src, { result, preview }, (id) => summarise(id, result));
+  const summary = remember(url, src, { result, preview, sha256 }, (id) => ({ ...summarise(id, result), sha256 }));
+  byHash.set(sha256, summary);
+  return summary;
 }
 
 function remember(url, src, entry, summaryOf) {
@@ -113,7 +128,7 @@ function remember(url, src, entry, summaryOf) {
   const summary = summaryOf(id);
   byUrl.set(url, summary);
   while (results.size > KEEP) results.delete(results.keys().next().value);
-  for (const [u, s] of byUrl) if (!results.has(s.id)) byUrl.delete(u);
+  for (const map of [byUrl, byHash]) for (const [k, s] of map) if (!results.has(s.id)) map.delete(k);
   return summary;
 }
 

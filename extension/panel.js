@@ -37,7 +37,13 @@ function describe(result) {
 }
 
 async function show() {
-  const id = new URLSearchParams(location.search).get('id');
+  const params = new URLSearchParams(location.search);
+  if (params.has('error')) { // a badge's "could not check": the reason
+    fail(`posecheck could not check this: ${params.get('error')}.`);
+    $('#verdict').textContent = 'Could not check';
+    return;
+  }
+  const id = params.get('id');
   if (!id) return fail('No result was named.');
   let entry;
   try {

@@ -47,7 +47,10 @@ async function badges(context, page) {
   const walk = (node) => {
     const attrs = Object.fromEntries((node.attributes ?? []).reduce((a, v, i, all) => (i % 2 ? a : [...a, [v, all[i + 1]]]), []));
     if (node.nodeName === 'BUTTON' && attrs.class === 'badge') {
-      out.push({ state: attrs['data-state'], text: (node.children ?? []).map((c) => c.nodeValue ?? '').join('') });
+      const style = attrs.style ?? '';
+      const at = (k) => Number(new RegExp(`(?:^|;)\\s*${k}:\\s*(-?[\\d.]+)px`).exec(style)?.[1] ?? NaN);
+      out.push({ state: attrs['data-state'], text: (node.children ?? []).map((c) => c.nodeValue ?? '').join(''),
+        left: at('left'), top: at('top'), shown: !/display:\s*none/.test(style) });
     }
     for (const c of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) walk(c);
   };
@@ -69,7 +72,11 @@ describe('browser extension', { skip }, () => {
       <img id="face" src="${imageOrigin}/face.jpg" width="480" alt="face">
       <img id="noface" src="${imageOrigin}/noface.png" width="320" alt="test pattern">
       <img id="thumb" src="${imageOrigin}/face.jpg" width="40" alt="too small to scan">
-      <video id="group" src="${imageOrigin}/group.webm" width="480" muted></video>`;
+      <video id="group" src="${imageOrigin}/group.webm" width="480" muted></video>
+      <div style="height: 1400px">(below the first screen: not in the popup's scan)</div>
+      <div id="scroller" style="height: 160px; width: 520px; overflow: auto"><div style="height: 90px"></div>
+        <img id="inner" src="${imageOrigin}/face.jpg?inner" width="300" alt="in a scrolled box"><div style="height: 400px"></div></div>
+      <img id="missing" src="${imageOrigin}/missing.jpg" width="100" height="100" alt="gone">`;
     // A strict page CSP: the extension's badges and panel must not depend on the page allowing them.
     pages = await serve({ '/index.html': Buffer.from(html) },
       { 'Content-Security-Policy': `default-src 'none'; img-src ${imageOrigin}; media-src ${imageOrigin}; style-src 'unsafe-inline'` });
@@ -91,7 +98,7 @@ describe('browser extension', { skip }, () => {
     page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(pageUrl);
-    await page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() => [...document.images].filter((i) => i.id !== 'missing').every((i) => i.complete && i.naturalWidth > 0));
   });
 
   after(async () => {
@@ -221,6 +228,80 @@ describe('browser extension', { skip }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('badges stay on their own picture: a banner inserted above, a scrolled box, swapped pictures, page CSS', async () => {
+    const menu = (src) => inWorker(async ({ tab, s }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.MENU_ID, srcUrl: s, frameId: 0 }, { id: tab }), { tab: id, s: src });
+    const id = await tabId();
+    const inner = await menu(`${imageOrigin}/face.jpg?inner`);
+    assert.ok(!inner.error, JSON.stringify(inner));
+    // Where each element's badge must be: 4 px inside its top-left corner (document coordinates).
+    const expected = () => page.evaluate(() => Object.fromEntries(['face', 'noface', 'inner', 'thumb'].map((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      return [id, { left: Math.round(r.left + scrollX + 4), top: Math.round(r.top + scrollY + 4) }];
+    })));
+    const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const on = (list, where) => list.filter((b) => b.shown && Math.abs(b.left - where.left) <= 1 && Math.abs(b.top - where.top) <= 1);
+    const check = async (what) => {
+      await settle();
+      const [shown, at] = [await badges(context, page), await expected()];
+      for (const el of ['face', 'noface', 'inner']) assert.equal(on(shown, at[el]).length, 1, `${what}: one badge on #${el}: ${JSON.stringify({ shown, at })}`);
+      assert.equal(on(shown, at.noface)[0].text, 'no face', what);
+      assert.match(on(shown, at.face)[0].text, /^P\(fake\) /, what);
+      return { shown, at };
+    };
+    await check('as checked');
+    await page.evaluate(() => { // a banner pushes everything down, with no scroll or resize event
+      const b = document.createElement('div');
+      b.id = 'banner';
+      b.style.height = '137px';
+      b.textContent = 'banner';
+      document.body.prepend(b);
+    });
+    await check('after a banner was inserted above');
+    await page.evaluate(() => { document.getElementById('scroller').scrollTop = 60; });
+    await check('after scrolling inside the box');
+    await page.evaluate(() => { // a hostile page: hide the badges with one rule
+      const st = document.createElement('style');
+      st.textContent = 'posecheck-overlay { display: none !important; visibility: hidden !important; opacity: 0 !important }';
+      document.head.append(st);
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('posecheck-overlay')).display), 'block');
+    // Swap the pictures of #face and #noface: neither badge may stay, and the 40 px copy keeps its own.
+    await page.evaluate(() => {
+      const a = document.getElementById('face'), b = document.getElementById('noface');
+      [a.src, b.src] = [b.src, a.src];
+    });
+    await page.waitForFunction(() => [...document.images].filter((i) => i.id !== 'missing').every((i) => i.complete));
+    await settle();
+    const [after, at] = [await badges(context, page), await expected()];
+    assert.equal(on(after, at.face).length, 0, `#face shows another picture now: ${JSON.stringify(after)}`);
+    assert.equal(on(after, at.noface).length, 0, `#noface shows another picture now: ${JSON.stringify(after)}`);
+    assert.equal(on(after, at.thumb).length, 1, 'the 40 px copy of face.jpg keeps its badge');
+    assert.ok(!after.some((b) => b.shown && b.text === 'no face'), 'the test pattern\'s result shows nowhere');
+  });
+
+  test('a picture that cannot be loaded: the badge says so and opens the reason', async () => {
+    const id = await tabId();
+    const summary = await inWorker(async ({ tab, s }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.MENU_ID, srcUrl: s, frameId: 0 }, { id: tab }), { tab: id, s: `${imageOrigin}/missing.jpg` });
+    assert.match(summary.error?.message ?? '', /HTTP 404/);
+    const badge = (await badges(context, page)).find((b) => b.state === 'error');
+    assert.ok(badge, 'an error badge');
+    await page.evaluate((y) => window.scrollTo(0, Math.max(0, y - 200)), badge.top);
+    const [sx, sy] = await page.evaluate(() => [scrollX, scrollY]);
+    await page.mouse.click(badge.left - sx + 8, badge.top - sy + 6);
+    let panel;
+    for (let i = 0; i < 100 && !panel; i++) {
+      panel = page.frames().find((f) => f.url().includes('/panel.html?error='));
+      if (!panel) await page.waitForTimeout(100);
+    }
+    assert.ok(panel, 'the click opened the panel with the reason');
+    await panel.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 10000 });
+    assert.match(await panel.textContent('#error'), /posecheck could not check this: could not load the image \(HTTP 404\)/);
+    assert.equal(await panel.textContent('#verdict'), 'Could not check');
+    assert.equal(await panel.locator('#view').isVisible(), false, 'no empty canvas');
+  });
+
   test('nothing leaves the two local origins; the image server got plain GETs without cookies', async () => {
     await context.close(); // writes the net log
     context = null;
@@ -247,7 +328,7 @@ describe('browser extension', { skip }, () => {
       assert.equal(r.length, 0, JSON.stringify(r));
       assert.equal(r.cookie, null, JSON.stringify(r));
     }
-    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm']));
+    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm', '/face.jpg?inner', '/missing.jpg']));
   });
 });
 
