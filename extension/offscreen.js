@@ -6,7 +6,7 @@
 // the browser.
 import { DEFAULT_MODELS, PoseChecker } from './lib/posecheck.js';
 import { decidingPerson } from './lib/overlay.js';
-import { CODEC_ADVICE, sampleTimes, seekTo, waitFor } from './lib/video_frames.js';
+import { CODEC_ADVICE, readFrames, sampleTimes, seekTo, waitFor } from './lib/video_frames.js';
 
 const MAX_BYTES = 50 * 1024 * 1024; // images larger than this are refused before decoding
 const MAX_VIDEO_BYTES = 300 * 1024 * 1024; // videos: the whole file is read into memory
@@ -159,11 +159,11 @@ async function checkVideo(url, src) {
     const session = await c.beginVideo();
     const frames = [];
     let stalledAt = null;
-    for (const [i, t] of times.entries()) {
-      if (!(await seekTo(video, t))) { stalledAt = t; break; }
+    for await (const { index, time, stalled } of readFrames(video, times)) {
+      if (stalled) { stalledAt = time; break; }
       canvas.getContext('2d').drawImage(video, 0, 0);
-      const result = await session.addFrame(canvas, i);
-      frames.push({ time: t, score: result.score, result });
+      const result = await session.addFrame(canvas, index);
+      frames.push({ time, score: result.score, result });
     }
     const summary = await session.finish();
     if (!frames.length) throw new CheckError('image_decode', 'no frame of this video could be decoded');

@@ -3,6 +3,11 @@
 // fed a face), cold start to first verdict with cached models, and the same
 // photos through @vladmandic/face-api (detection + 68 landmarks) in the same
 // browser session. Goals: <= 80 ms per photo, >= 25 fps, cold start <= 1.5 s.
+// Videos: H.264 clips made here from a face photo (a slow pan, grain, a key
+// frame every 10 s), through the real page, end to end including decoding:
+// every frame, and at the page's 2 frames/s with the frames read by playing
+// through (the default) against one seek per frame (?video=seek), same run.
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './serve.mjs';
@@ -31,6 +36,38 @@ try {
   peer = await page.evaluate(([u, r]) => window.runFaceApi(u, r), [photos, repeat]);
 } catch (e) {
   peer = { error: e.message.split('\n')[0] };
+}
+
+// Videos through the page: H.264 clips with sensor-like grain (so that, as
+// in camera footage, every frame carries data) and a key frame every 10 s.
+const clip = (size, seconds) => {
+  const out = join(fixtures, `bench-${size}.mp4`);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-loop', '1', '-framerate', '25', '-t', String(seconds), '-i', join(demoDir, 'sample2.jpg'),
+    '-vf', `scale=2400:-2,crop=iw*0.7:ih*0.7:t*20:t*10,scale=${size.replace('x', ':')},setsar=1,noise=alls=12:allf=t,format=yuv420p`,
+    '-c:v', 'libx264', '-g', '250', '-preset', 'veryfast', '-crf', '20', out]);
+  return out;
+};
+const videos = [['640x480', clip('640x480', 20)], ['1920x1080', clip('1920x1080', 10)]];
+const videoRuns = [];
+// reader: 'play' (the page's default) or 'seek' (?video=seek); fps: the page's sampling rate (25: every frame).
+const runVideo = async (size, file, reader, fps) => {
+  const vp = await context.newPage();
+  await vp.goto(`${origin}/web/${reader === 'seek' ? '?video=seek' : ''}`);
+  await vp.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120000 });
+  await vp.fill('#fps', String(fps));
+  const started = Date.now();
+  await vp.setInputFiles('#file-input', file);
+  await vp.waitForFunction(() => document.querySelector('article.card')?.dataset.verdict !== 'pending', null, { timeout: 900000 });
+  const seconds = (Date.now() - started) / 1000;
+  const frames = Number(await vp.evaluate(() => document.querySelector('article.card').dataset.frames));
+  const stalled = await vp.evaluate(() => /cannot be decoded/.test(document.querySelector('article.card .error')?.textContent ?? ''));
+  await vp.close();
+  videoRuns.push({ size, reader, fps, frames, seconds, stalled });
+};
+for (const [size, file] of videos) {
+  await runVideo(size, file, 'play', 25);
+  await runVideo(size, file, 'play', 2);
+  await runVideo(size, file, 'seek', 2);
 }
 
 // Cold start with cached models: the real page, second visit (service worker cache).
@@ -62,6 +99,14 @@ console.log(`  median per photo: posecheck ${median(ours.perPhoto.map((p) => p.m
 console.log(`  webcam ${cam.width}x${cam.height}, as the page runs it (LiveDetectionScale): ${cam.fps.toFixed(1)} frames/s analysed (goal >= 25), ` +
   `${cam.facesPerFrame.toFixed(2)} faces per frame; every frame at full resolution: ${camFull.fps.toFixed(1)} frames/s, ` +
   `${camFull.facesPerFrame.toFixed(2)} faces per frame; ratio ${(cam.fps / camFull.fps).toFixed(2)}`);
+const rate = (v) => v.frames / v.seconds;
+for (const [size] of videos) {
+  const [all, play, seek] = [['play', 25], ['play', 2], ['seek', 2]].map(([r, f]) => videoRuns.find((v) => v.size === size && v.reader === r && v.fps === f));
+  const note = (v) => `${v.frames} frames in ${v.seconds.toFixed(1)} s${v.stalled ? ', stopped: "cannot be decoded"' : ''}`;
+  console.log(`  video ${size}: ${rate(all).toFixed(1)} frames/s analysed (every frame, ${note(all)}, end to end in the page); ` +
+    `at the page's 2 frames/s: read by playing through ${rate(play).toFixed(2)} frames/s (${note(play)}), one seek per frame ` +
+    `${rate(seek).toFixed(2)} frames/s (${note(seek)}), ratio ${(rate(play) / rate(seek)).toFixed(2)}`);
+}
 console.log(`  start: PoseChecker.create ${ours.createMs.toFixed(0)} ms (models over the network); ` +
   `cold start with cached models to first verdict: median ${median(cold.map((c) => c.firstVerdictMs)).toFixed(0)} ms ` +
   `(model load ${median(cold.map((c) => c.loadMs)).toFixed(0)} ms; goal <= 1500 ms; ` +

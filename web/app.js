@@ -3,7 +3,7 @@
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
 import { Timeline } from './timeline.js';
-import { CODEC_ADVICE, sampleTimes, seekTo, waitFor } from './video_frames.js';
+import { CODEC_ADVICE, readFrames, sampleTimes, waitFor } from './video_frames.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
   unanalysedFacesNote, WORDING } from './overlay.js';
 
@@ -43,6 +43,11 @@ async function optionalText(url) {
     return ''; // offline and never cached because it did not exist
   }
 }
+
+// How a video's frames are read (web/video_frames.js): played through where
+// the browser allows; ?video=seek forces a seek per frame (npm run bench:web
+// compares the two in one run).
+const VIDEO_READER = new URLSearchParams(location.search).get('video') === 'seek' ? 'seek' : 'auto';
 
 async function load() {
   const bar = $('#load-progress'), status = $('#load-status');
@@ -217,9 +222,9 @@ async function checkVideoFile(file, card, meta) {
   const progress = $('.video-progress', card);
   const progressText = $('.video-progress-text', card);
   const started = performance.now();
-  for (const [i, t] of times.entries()) {
+  for await (const { index: i, time: t, stalled } of readFrames(video, times, { mode: VIDEO_READER })) {
     if (cancelled) break;
-    if (!(await seekTo(video, t))) { // stop at the first stall
+    if (stalled) { // stop at the first stall
       frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true, error: 'the video cannot be decoded from here on (truncated or corrupt)' });
       break;
     }
