@@ -1,5 +1,5 @@
 // Synthetic pictures with a known answer, for the blend cue's tests
-// (test_blend_evidence.cpp, test_self_blend.cpp): a noise texture with detail
+// (test_blend_evidence.cpp, test_self_blend.cpp, test_degrade.cpp): a noise texture with detail
 // at every scale and a face-shaped set of 68 landmarks.
 #pragma once
 
@@ -30,6 +30,21 @@ inline Gray texture(int w, int h) {
     p = std::uint8_t(64 + (s >> 24) / 2);
   }
   return g;
+}
+
+// The texture as RGBA bytes (width * height * 4), the three channels
+// differing so colour changes show; alpha 255.
+inline std::vector<std::uint8_t> rgba_texture_bytes(int w, int h) {
+  const Gray g = texture(w, h);
+  std::vector<std::uint8_t> out;
+  out.reserve(g.px.size() * 4);
+  for (std::uint8_t v : g.px) {
+    out.push_back(v);
+    out.push_back(std::uint8_t(255 - v));
+    out.push_back(std::uint8_t(v / 2 + 60));
+    out.push_back(255);
+  }
+  return out;
 }
 
 // A face-shaped contour centred at (cx, cy): jaw (points 1-17) on the lower

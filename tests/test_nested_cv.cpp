@@ -168,9 +168,10 @@ TEST(NestedCv, CombinationOfTwoIndependentCuesBeatsEachAlone) {
 }
 
 // --train-extra: extra rows train every outer fold that does not hold their
-// group, are never scored, and with extra_fakes_only are the only fakes the
-// models see. Extra fakes that point the wrong way then turn the held-out
-// ranking over (AUROC under 0.5): the real fakes were never trained on.
+// group, are never scored, and with kFakesOnly are the only fakes the
+// models see, with kOnly the only rows. Extra rows that point the wrong way
+// then turn the held-out ranking over (AUROC under 0.5): the rows' own
+// labels were never trained on.
 TEST(NestedCv, ExtraRowsOnlyTrainAndNeverCrossTheirGroup) {
   const auto data = rows(10, 6, 3.0, 5);
   auto extra = rows(10, 6, 3.0, 6);
@@ -187,17 +188,40 @@ TEST(NestedCv, ExtraRowsOnlyTrainAndNeverCrossTheirGroup) {
   EXPECT_GT(auroc(with.p_fake, with.label), 0.9);
 
   for (auto& r : o.train_extra) r.variants[int(FeatureVariant::kRmat)][0] *= -1;  // extra fakes on the wrong side
-  o.extra_fakes_only = true;
+  o.extra_use = ExtraUse::kFakesOnly;
   const NestedResult only = nested_cross_validation(data, o);
   EXPECT_LT(auroc(only.p_fake, only.label), 0.2);
-  o.extra_fakes_only = false;
+  o.extra_use = ExtraUse::kAdd;
   const NestedResult mixed = nested_cross_validation(data, o);  // real fakes still teach the right side
   EXPECT_GT(auroc(mixed.p_fake, mixed.label), 0.6);
 
   o.combine_with = "rmat";
   EXPECT_THROW(nested_cross_validation(data, o), Error);
   o.combine_with.clear();
-  o.extra_fakes_only = true;
+  o.extra_use = ExtraUse::kFakesOnly;
   for (auto& r : o.train_extra) r.label = "real";
   EXPECT_THROW(nested_cross_validation(data, o), Error);  // no fakes to train on
+}
+
+// kOnly: the models learn from the extra rows alone (both labels), so extra
+// rows with their labels swapped turn the scored rows' ranking over, and
+// every training row of every fold is an extra row.
+TEST(NestedCv, ExtraOnlyTrainsOnTheExtraRowsAlone) {
+  const auto data = rows(10, 6, 3.0, 5);
+  auto extra = rows(10, 6, 3.0, 6);
+  for (auto& r : extra) r.video += "#degraded";
+  NestedOptions o = small();
+  o.extra_use = ExtraUse::kOnly;
+  o.train_extra = extra;
+  const NestedResult same = nested_cross_validation(data, o);
+  ASSERT_EQ(same.p_fake.size(), data.size());
+  for (const auto& c : same.choices) EXPECT_EQ(c.extra_train_rows, c.train_rows);
+  EXPECT_GT(auroc(same.p_fake, same.label), 0.9);
+  for (auto& r : o.train_extra) r.label = r.label == "real" ? "fake" : "real";
+  const NestedResult swapped = nested_cross_validation(data, o);
+  EXPECT_LT(auroc(swapped.p_fake, swapped.label), 0.2);
+  for (auto& r : o.train_extra) r.label = "fake";
+  EXPECT_THROW(nested_cross_validation(data, o), Error);  // only fakes: nothing to learn reals from
+  for (auto& r : o.train_extra) r.label = "real";
+  EXPECT_THROW(nested_cross_validation(data, o), Error);  // only reals: nothing to learn fakes from
 }

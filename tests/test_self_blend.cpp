@@ -18,18 +18,11 @@ using namespace posecheck::research;
 
 namespace {
 
-// The texture as RGBA, with the three channels differing so colour gain shows.
 RgbaImage rgba_texture(int w, int h) {
-  const auto g = posecheck_test::texture(w, h);
   RgbaImage im;
   im.width = w;
   im.height = h;
-  for (std::size_t i = 0; i < g.px.size(); ++i) {
-    im.rgba.push_back(g.px[i]);
-    im.rgba.push_back(std::uint8_t(255 - g.px[i]));
-    im.rgba.push_back(std::uint8_t(g.px[i] / 2 + 60));
-    im.rgba.push_back(255);
-  }
+  im.rgba = posecheck_test::rgba_texture_bytes(w, h);
   return im;
 }
 

@@ -40,7 +40,7 @@ int usage(const std::string& why) {
                "       posecheck eval --nested --features CSV... [--variant V]... [--outer-folds 5] [--folds 5]\n"
                "                      [--seed N] [--bootstrap N] [--predictions OUT.csv] [--subset NAME=GROUP_REGEX]...\n"
                "                      [--combine-with POSE_VARIANT]  (the --variant candidates are the blend cue; core/cue_combination.h)\n"
-               "                      [--train-extra CSV... [--extra-fakes-only]]  (training-only rows, e.g. features --self-blend)\n"
+               "                      [--train-extra CSV... [--extra-fakes-only | --extra-only]]  (training-only rows, e.g. features --self-blend / --degrade)\n"
                "       posecheck eval --held-out PREDICTIONS.csv [--subset NAME=GROUP_REGEX]... [--bootstrap N]\n"
                "                      (leak-free: every choice made inside each outer fold; tools/nested_cv.h)\n",
                why.c_str());
@@ -250,7 +250,8 @@ int run_nested(const ParsedArgs& parsed) {
   o.verbose = true;
   o.combine_with = parsed.get("combine-with", "");
   if (parsed.has("train-extra")) o.train_extra = load(parsed.options.at("train-extra"));
-  o.extra_fakes_only = parsed.has("extra-fakes-only");
+  if (parsed.has("extra-fakes-only")) o.extra_use = ExtraUse::kFakesOnly;
+  if (parsed.has("extra-only")) o.extra_use = ExtraUse::kOnly;
   const int boot = int(parsed.get_number("bootstrap", 2000));
   report_unscored(rows);
   std::printf("nested grouped CV: %d outer folds by group, inner %d-fold grid search; candidates:", o.outer_folds, o.inner.folds);
@@ -258,7 +259,9 @@ int run_nested(const ParsedArgs& parsed) {
   if (!o.combine_with.empty()) std::printf("; combined with the pose cue %s (cue_stacking.h)", o.combine_with.c_str());
   if (!o.train_extra.empty()) {
     std::printf("; %zu extra training-only rows%s", o.train_extra.size(),
-                o.extra_fakes_only ? ", the only training fakes (real fakes are scored, never trained on)" : "");
+                o.extra_use == ExtraUse::kFakesOnly ? ", the only training fakes (real fakes are scored, never trained on)"
+                : o.extra_use == ExtraUse::kOnly    ? ", the only training rows (the --features rows are scored, never trained on)"
+                                                    : "");
   }
   std::printf("\n");
   std::fflush(stdout);
@@ -295,7 +298,7 @@ int run_nested(const ParsedArgs& parsed) {
 int command_eval(const Args& args) {
   ParsedArgs parsed;
   try {
-    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with", "train-extra"}, {"ablation", "nested", "extra-fakes-only"});
+    parsed = parse_args(args, {"model", "features", "roc", "plot", "cosine-hist", "bootstrap", "seed", "train", "val", "folds", "variant", "outer-folds", "predictions", "subset", "held-out", "combine-with", "train-extra"}, {"ablation", "nested", "extra-fakes-only", "extra-only"});
     if (!parsed.positional.empty()) throw UsageError("unexpected argument '" + parsed.positional[0] + "'");
     const double b = parsed.get_number("bootstrap", 2000);
     if (b < 0 || b != std::floor(b)) throw UsageError("--bootstrap must be a whole number >= 0");
@@ -306,6 +309,8 @@ int command_eval(const Args& args) {
       const double f = parsed.get_number("folds", 5), of = parsed.get_number("outer-folds", 5);
       if (f < 2 || f != std::floor(f) || of < 2 || of != std::floor(of)) throw UsageError("--folds and --outer-folds must be whole numbers >= 2");
       if (parsed.has("extra-fakes-only") && !parsed.has("train-extra")) throw UsageError("--extra-fakes-only needs --train-extra CSV...");
+      if (parsed.has("extra-only") && !parsed.has("train-extra")) throw UsageError("--extra-only needs --train-extra CSV...");
+      if (parsed.has("extra-only") && parsed.has("extra-fakes-only")) throw UsageError("give one of --extra-only and --extra-fakes-only");
       if (parsed.has("train-extra") && parsed.has("combine-with")) throw UsageError("--train-extra is not supported with --combine-with");
     } else if (parsed.has("ablation")) {
       if (!parsed.has("train") || !parsed.has("val")) throw UsageError("--ablation needs --train CSV... and --val CSV...");

@@ -31,6 +31,7 @@
 #include "errors.h"
 #include "extra_features.h"
 #include "feature_table.h"
+#include "degrade.h"
 #include "self_blend.h"
 
 namespace posecheck::cli {
@@ -75,6 +76,9 @@ struct Sink {
   // (tools/self_blend.h) instead of rows of the inputs.
   std::optional<std::uint64_t> self_blend_seed;
   int self_blend_skipped = 0;  // fake inputs, and real ones without a judged face
+  // --degrade SEED: rows of whole-frame degraded copies of every input
+  // (tools/degrade.h; same label) instead of rows of the inputs.
+  std::optional<std::uint64_t> degrade_seed;
 };
 
 // Track columns (core/track_evidence.h): for every video, per face index,
@@ -142,7 +146,7 @@ void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base, const I
   }
 }
 
-// FNV-1a of a string: each input's self-blend recipe depends on the seed
+// FNV-1a of a string: each input's self-blend or degradation recipe depends on the seed
 // and the input alone, not on the order of the inputs.
 std::uint64_t fnv1a(const std::string& s) {
   std::uint64_t h = 1469598103934665603ull;
@@ -150,10 +154,22 @@ std::uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
-// One decoded picture -> rows: its own, or with --self-blend those of a
+// One decoded picture -> rows: its own; with --self-blend those of a
 // self-blend of its first judged face (labelled fake, video "<video>#self-blend",
-// split "self-blend"; landmarks found again on the blended picture).
+// split "self-blend"; landmarks found again on the blended picture); with
+// --degrade those of a degraded copy (same label, video "<video>#degraded",
+// split "degraded"; faces and landmarks found again on the copy).
 void check_picture(Checker& checker, const CheckerOptions& options, const ImageView& view, const FeatureRow& base, Sink& sink) {
+  if (sink.degrade_seed) {
+    const auto recipe = research::draw_degrade_recipe(*sink.degrade_seed ^ fnv1a(base.file + "#" + std::to_string(base.frame)));
+    const research::RgbaImage degraded = research::degrade(view, recipe);
+    FeatureRow row = base;
+    row.video = base.video + "#degraded";
+    row.split = "degraded";
+    const ImageView degraded_view = degraded.view();
+    add_image_result(sink, checker.check(degraded_view, options), row, &degraded_view);
+    return;
+  }
   if (sink.self_blend_seed && base.label != "real") {
     ++sink.self_blend_skipped;
     return;
@@ -276,7 +292,9 @@ int usage(const std::string& why) {
                "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined]\n"
                "  --extra: also write the extra columns of tools/extra_features.h (beyond the paper)\n"
                "  --self-blend SEED: instead of the inputs' rows, rows of self-blended copies of the real inputs (pseudo-fakes,\n"
-               "    tools/self_blend.h; labelled fake, split self-blend) for `train`/`eval --nested --train-extra`\n",
+               "    tools/self_blend.h; labelled fake, split self-blend) for `train`/`eval --nested --train-extra`\n"
+               "  --degrade SEED: instead of the inputs' rows, rows of a whole-frame degraded copy of every input (blur, shrink,\n"
+               "    JPEG; tools/degrade.h; same label, split degraded) for `train`/`eval --nested --train-extra`\n",
                why.c_str());
   return 2;
 }
@@ -287,7 +305,7 @@ int command_features(const Args& args) {
   ParsedArgs parsed;
   try {
     parsed = parse_args(args, {"out", "label", "group", "manifest", "split", "group-by", "landmarks", "model-dir", "landmark-model",
-                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars", "self-blend"}, {"extra"});
+                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars", "self-blend", "degrade"}, {"extra"});
     if (!parsed.has("out")) throw UsageError("--out FILE.csv is required");
     const int sources = int(parsed.has("manifest")) + int(parsed.has("landmarks")) + int(!parsed.positional.empty());
     if (sources != 1) throw UsageError("give exactly one of: INPUT files, --manifest CSV, --landmarks CSV");
@@ -304,6 +322,12 @@ int command_features(const Args& args) {
       if (parsed.has("landmarks")) throw UsageError("--self-blend needs pictures (not --landmarks)");
       const double seed = parsed.get_number("self-blend", -1);
       if (seed < 0 || seed != std::floor(seed) || seed > 9e15) throw UsageError("--self-blend SEED must be a whole number >= 0");
+    }
+    if (parsed.has("degrade")) {
+      if (parsed.has("landmarks")) throw UsageError("--degrade needs pictures (not --landmarks)");
+      if (parsed.has("self-blend")) throw UsageError("give one of --degrade and --self-blend");
+      const double seed = parsed.get_number("degrade", -1);
+      if (seed < 0 || seed != std::floor(seed) || seed > 9e15) throw UsageError("--degrade SEED must be a whole number >= 0");
     }
   } catch (const UsageError& e) {
     return usage(e.what());
@@ -324,6 +348,7 @@ int command_features(const Args& args) {
 
   Sink sink;
   if (parsed.has("self-blend")) sink.self_blend_seed = std::uint64_t(parsed.get_number("self-blend", 0));
+  if (parsed.has("degrade")) sink.degrade_seed = std::uint64_t(parsed.get_number("degrade", 0));
   if (parsed.has("extra")) {
     sink.extra_face = &checker.face_model();
     sink.solver = options.solver;

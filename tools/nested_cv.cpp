@@ -29,13 +29,14 @@ Dataset subset(const Dataset& d, const std::vector<int>& fold, int f, bool in_fo
 }
 
 // `train` plus the extra rows whose groups are not in `held_out`; without the
-// fakes of `train` when fakes_only. Returns how many extra rows were added.
-int add_extra(Dataset& train, const Dataset& extra, const std::set<std::string>& held_out, bool fakes_only) {
-  if (fakes_only) {
+// fakes of `train` (kFakesOnly) or any of its rows (kOnly). Returns how many
+// extra rows were added.
+int add_extra(Dataset& train, const Dataset& extra, const std::set<std::string>& held_out, ExtraUse use) {
+  if (use != ExtraUse::kAdd) {
     Dataset reals;
     reals.camera = train.camera;
     for (std::size_t i = 0; i < train.x.size(); ++i) {
-      if (train.y[i] == 1) continue;
+      if (train.y[i] == 1 || use == ExtraUse::kOnly) continue;
       reals.x.push_back(train.x[i]);
       reals.y.push_back(0);
       reals.group.push_back(train.group[i]);
@@ -78,13 +79,17 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
     }
   }
   std::vector<Dataset> extra;
-  if (!o.train_extra.empty() || o.extra_fakes_only) {
+  if (!o.train_extra.empty() || o.extra_use != ExtraUse::kAdd) {
     if (!o.combine_with.empty()) throw Error(ErrorCode::kInvalidArgument, "extra training rows are not supported with a combination");
     for (const auto& c : o.candidates)
       extra.push_back(is_classifier_variant(c) ? make_dataset(o.train_extra, parse_variant(c)) : make_spec_dataset(o.train_extra, c, nullptr));
     if (extra.front().x.empty()) throw Error(ErrorCode::kInvalidArgument, "the extra training rows have no judged, labelled rows for '" + o.candidates[0] + "'");
-    if (o.extra_fakes_only && std::none_of(extra.front().y.begin(), extra.front().y.end(), [](int y) { return y == 1; })) {
+    const auto& ey = extra.front().y;
+    if (o.extra_use != ExtraUse::kAdd && std::none_of(ey.begin(), ey.end(), [](int y) { return y == 1; })) {
       throw Error(ErrorCode::kInvalidArgument, "training fakes from the extra rows alone, but they hold no fakes");
+    }
+    if (o.extra_use == ExtraUse::kOnly && std::none_of(ey.begin(), ey.end(), [](int y) { return y == 0; })) {
+      throw Error(ErrorCode::kInvalidArgument, "training on the extra rows alone, but they hold no reals");
     }
   }
   std::optional<Dataset> pose_data;
@@ -116,7 +121,7 @@ NestedResult nested_cross_validation(const std::vector<FeatureRow>& rows, const 
       if (fold[i] == f) held_out.insert(first.group[i]);
     for (std::size_t k = 0; k < o.candidates.size(); ++k) {
       Dataset train = subset(data[k], fold, f, false);
-      const int extra_rows = extra.empty() ? 0 : add_extra(train, extra[k], held_out, o.extra_fakes_only);
+      const int extra_rows = extra.empty() ? 0 : add_extra(train, extra[k], held_out, o.extra_use);
       TrainOptions inner = o.inner;
       inner.classifier_file = false;
       if (is_classifier_variant(o.candidates[k])) inner.variant = parse_variant(o.candidates[k]);

@@ -22,9 +22,12 @@
 // `features --self-blend`): added to the training rows of every outer fold
 // whose held-out fold holds none of their groups (a self-blend carries its
 // real's group, so it never trains a model that scores its own person), and
-// never scored. With `extra_fakes_only`, the training fakes are the extra
+// never scored. With ExtraUse::kFakesOnly, the training fakes are the extra
 // rows alone (the real fakes are only scored): how well pseudo-fakes alone
-// teach the cue. Not with combine_with.
+// teach the cue. With ExtraUse::kOnly, the extra rows are all the training
+// rows (the rows are only scored): e.g. a model trained on original frames,
+// scored on held-out people's degraded copies (`features --degrade`). Not
+// with combine_with.
 //
 // Candidates: paper variants ("rmat", ...) or named feature sets of
 // tools/extra_features.h ("rmat+track", "video:rmat+track", ...). All
@@ -43,6 +46,13 @@
 
 namespace posecheck::research {
 
+// How the extra rows train (above).
+enum class ExtraUse {
+  kAdd,        // the rows of the training folds plus the extra rows
+  kFakesOnly,  // the training folds' reals plus the extra rows (pseudo-fakes alone)
+  kOnly,       // the extra rows alone; the rows are only scored
+};
+
 struct NestedOptions {
   std::vector<std::string> candidates = {"rmat"};
   int outer_folds = 5;
@@ -51,7 +61,7 @@ struct NestedOptions {
   bool verbose = false;          // progress on stderr
   std::string combine_with;      // empty, or the pose cue's variant (above)
   std::vector<FeatureRow> train_extra;  // training-only rows (above)
-  bool extra_fakes_only = false;        // train on the real rows' reals + the extra rows (above)
+  ExtraUse extra_use = ExtraUse::kAdd;  // (above)
 };
 
 struct NestedChoice {

@@ -4,53 +4,10 @@
 #include <cmath>
 
 #include "errors.h"
+#include "raster.h"
 
 namespace posecheck::research {
 namespace {
-
-// splitmix64: a fixed, portable 64-bit mix (std:: distributions differ
-// between standard libraries, so recipes would too).
-std::uint64_t next(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-double uniform(std::uint64_t& state, double lo, double hi) {
-  return lo + (hi - lo) * double(next(state) >> 11) * 0x1.0p-53;
-}
-
-// A w x h plane of floats, row-major.
-struct Plane {
-  int w = 0, h = 0;
-  std::vector<float> v;
-  float& at(int x, int y) { return v[std::size_t(y) * std::size_t(w) + std::size_t(x)]; }
-  float at(int x, int y) const { return v[std::size_t(y) * std::size_t(w) + std::size_t(x)]; }
-};
-
-// Separable Gaussian, edges replicated; sigma in pixels (<= 0: unchanged).
-void gaussian_blur(Plane& p, double sigma) {
-  if (!(sigma > 0)) return;
-  const int r = std::max(1, int(std::ceil(3 * sigma)));
-  std::vector<double> k(std::size_t(2 * r + 1));
-  double sum = 0;
-  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = std::exp(-0.5 * i * i / (sigma * sigma));
-  for (auto& x : k) x /= sum;
-  Plane tmp = p;
-  for (int y = 0; y < p.h; ++y)
-    for (int x = 0; x < p.w; ++x) {
-      double acc = 0;
-      for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * p.at(std::clamp(x + i, 0, p.w - 1), y);
-      tmp.at(x, y) = float(acc);
-    }
-  for (int y = 0; y < p.h; ++y)
-    for (int x = 0; x < p.w; ++x) {
-      double acc = 0;
-      for (int i = -r; i <= r; ++i) acc += k[std::size_t(i + r)] * tmp.at(x, std::clamp(y + i, 0, p.h - 1));
-      p.at(x, y) = float(acc);
-    }
-}
 
 // Area-average down to (sw, sh), then bilinear back up to the plane's size:
 // what a generator working at a lower resolution leaves in the pasted face.

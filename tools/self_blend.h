@@ -19,6 +19,7 @@
 
 #include "geometry.h"
 #include "image_view.h"
+#include "raster.h"
 
 namespace posecheck::research {
 
@@ -39,12 +40,6 @@ struct SelfBlendRecipe {
 // generated_spread 12-45, blur_sigma 0-0.8, mask_scale 0.85-1.0,
 // feather 0.05-0.2, gain 0.96-1.04.
 SelfBlendRecipe draw_self_blend_recipe(std::uint64_t seed);
-
-struct RgbaImage {
-  std::vector<std::uint8_t> rgba;  // width * height * 4 bytes
-  int width = 0, height = 0;
-  ImageView view() const { return packed_view(rgba.data(), width, height, PixelFormat::kRgba32); }
-};
 
 // Requires: image validated, format kRgba32; landmarks in image pixels.
 // Ensures: an image of the same size; pixels outside the feathered mask are
