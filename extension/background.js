@@ -53,6 +53,19 @@ async function injectContent(tabId, frameId = 0) {
   await chrome.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['content.js'] });
 }
 
+/** Injects content.js into the page and every frame it can; returns the frame ids reached (the page first). */
+async function injectAllFrames(tabId) {
+  let results = [];
+  try {
+    results = await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, files: ['content.js'] });
+  } catch {
+    await injectContent(tabId, 0); // a frame refused (e.g. a browser page): the page alone
+    return [0];
+  }
+  const ids = [...new Set(results.filter((r) => !r.error).map((r) => r.frameId))];
+  return [0, ...ids.filter((id) => id !== 0)];
+}
+
 const toPage = (tabId, frameId, message) => chrome.tabs.sendMessage(tabId, message, { frameId });
 
 /**
@@ -88,20 +101,42 @@ async function onMenuClicked(info, tab) {
   await injectContent(tab.id, frameId);
   const keys = await toPage(tab.id, frameId, { type: 'posecheck:find', src: info.srcUrl, kind });
   const summary = await checkOne(tab.id, frameId, info.srcUrl, keys ?? [], kind);
-  if (summary.id) await toPage(tab.id, frameId, { type: 'posecheck:open', id: summary.id, keys });
+  if (summary.id) { // the panel opens in the page itself, not inside a (small) frame
+    if (frameId !== 0) await injectContent(tab.id, 0);
+    await toPage(tab.id, 0, { type: 'posecheck:open', id: summary.id });
+  }
   return summary;
 }
 
-/** The popup's handler: checks the visible images of a tab large enough to hold a face. */
+/**
+ * The popup's handler: checks the visible pictures of a tab and of its
+ * frames (images large enough to hold a face, and CSS backgrounds).
+ */
 async function scanTab(tabId) {
-  await injectContent(tabId, 0);
-  const images = (await toPage(tabId, 0, { type: 'posecheck:list' })) ?? [];
-  const bySrc = new Map(); // one check per distinct image
-  for (const { key, src } of images) bySrc.set(src, [...(bySrc.get(src) ?? []), key]);
-  const counts = { images: images.length, checked: 0, faces: 0, no_face: 0, errors: 0, verdicts: {} };
-  for (const [src, keys] of [...bySrc].slice(0, MAX_SCAN)) {
-    const s = await checkOne(tabId, 0, src, keys);
-    counts.checked += keys.length;
+  const frames = await injectAllFrames(tabId);
+  const bySrc = new Map(); // one check per distinct picture: src -> [{frameId, keys}]
+  let images = 0;
+  for (const frameId of frames) {
+    const listed = (await toPage(tabId, frameId, { type: 'posecheck:list' }).catch(() => null)) ?? [];
+    images += listed.length;
+    for (const { key, src } of listed) {
+      const places = bySrc.get(src) ?? [];
+      const here = places.find((p) => p.frameId === frameId);
+      if (here) here.keys.push(key);
+      else places.push({ frameId, keys: [key] });
+      bySrc.set(src, places);
+    }
+  }
+  const counts = { images, frames: frames.length, checked: 0, faces: 0, no_face: 0, errors: 0, verdicts: {} };
+  for (const [src, places] of [...bySrc].slice(0, MAX_SCAN)) {
+    // Checked once (a failure too: not fetched again in this scan); the other frames showing it get the same answer.
+    const [first, ...others] = places;
+    const s = await checkOne(tabId, first.frameId, src, first.keys);
+    for (const { frameId, keys } of others) {
+      await toPage(tabId, frameId, { type: 'posecheck:status', keys, state: 'checking' }).catch(() => {});
+      await toPage(tabId, frameId, { type: 'posecheck:result', keys, summary: s }).catch(() => {});
+    }
+    counts.checked += places.reduce((n, p) => n + p.keys.length, 0);
     if (s.error) counts.errors++;
     else {
       counts.faces += s.faces_found;
@@ -111,6 +146,16 @@ async function scanTab(tabId) {
   }
   counts.skipped = Math.max(0, bySrc.size - MAX_SCAN);
   return counts;
+}
+
+/**
+ * Tells every tab's badges (all frames) that these results are no longer
+ * held, so no badge keeps a verdict its panel can no longer explain. Tabs
+ * without posecheck's content script ignore it.
+ */
+async function broadcastExpired(ids) {
+  const tabs = await chrome.tabs.query({});
+  await Promise.all(tabs.map((t) => chrome.tabs.sendMessage(t.id, { type: 'posecheck:expired', ids }).catch(() => {})));
 }
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {
@@ -129,6 +174,10 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     })().then(sendResponse, (e) => sendResponse({ error: { message: e.message } }));
     return true;
   }
+  if (message?.type === 'offscreen-expired' && fromExtension(sender)) { // results dropped: their badges say so
+    broadcastExpired(message.ids).catch(() => {});
+    return false;
+  }
   if (message?.type === 'offscreen-idle' && fromExtension(sender)) { // frees the models' memory
     chrome.offscreen.closeDocument().catch(() => {});
     return false;
@@ -137,4 +186,4 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // The same handlers the menu and the popup use, for the tests and the console.
-self.posecheck = { onMenuClicked, scanTab, MENU_ID, VIDEO_MENU_ID };
+self.posecheck = { onMenuClicked, scanTab, broadcastExpired, MENU_ID, VIDEO_MENU_ID };

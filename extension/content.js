@@ -1,5 +1,6 @@
 // posecheck's content script, injected only when the user asks (context menu
-// or popup). It lists the page's visible images, draws a small badge over
+// or popup), into the page and its frames. It lists the visible pictures
+// (images and CSS backgrounds), draws a small badge over
 // each checked image or video and opens the explanation panel (panel.html, an extension
 // page in an iframe, so the page cannot read it). Badges and panel live in a
 // closed shadow root. It never reads pixels and never sends anything anywhere:
@@ -12,7 +13,7 @@
   const MIN_NATURAL = 80; // px in the file: dlib's detector finds faces from about 80 px
   // White badge text on each colour at a contrast of at least 4.5:1 (WCAG AA).
   const COLORS = { little_evidence: '#1e7b3a', uncertain: '#8a6100', substantial_evidence: '#c0182f', cannot_judge: '#6b6b6b',
-    not_scored: '#6b7280', no_face: '#6b7280', checking: '#1f5fbf', error: '#444' };
+    not_scored: '#6b7280', no_face: '#6b7280', checking: '#1f5fbf', error: '#444', expired: '#444' };
   const WORDS = { little_evidence: 'little evidence', uncertain: 'uncertain', substantial_evidence: 'substantial evidence',
     cannot_judge: 'cannot judge', not_scored: 'face · not scored', no_face: 'no face' };
 
@@ -99,30 +100,51 @@
     return keyOf.get(img);
   }
 
-  const srcOf = (img) => img.currentSrc || img.src;
+  // The first url(...) of an element's CSS background, resolved; '' if none.
+  function backgroundUrl(el) {
+    const m = /url\(\s*(['"]?)(.*?)\1\s*\)/.exec(getComputedStyle(el).backgroundImage);
+    if (!m) return '';
+    try { return new URL(m[2], document.baseURI).href; } catch { return ''; }
+  }
 
+  // What an element shows: an <img>'s or <video>'s current source, else its CSS background.
+  const srcOf = (el) => el.currentSrc || el.src || (el instanceof HTMLImageElement || el instanceof HTMLVideoElement ? '' : backgroundUrl(el));
+
+  const MAX_BACKGROUND_ELEMENTS = 5000; // elements looked at for CSS backgrounds, so a huge page stays quick
+
+  function onScreen(el) {
+    const r = el.getBoundingClientRect();
+    if (r.width < MIN_RENDERED || r.height < MIN_RENDERED) return false;
+    if (r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth) return false;
+    const style = getComputedStyle(el);
+    return style.visibility !== 'hidden' && Number(style.opacity) !== 0;
+  }
+
+  /** The visible pictures: <img> elements large enough for a face, and elements showing a CSS background picture. */
   function visibleImages() {
     const out = [];
     for (const img of document.images) {
       const src = srcOf(img);
       if (!src || !img.complete || img.naturalWidth < MIN_NATURAL || img.naturalHeight < MIN_NATURAL) continue;
-      const r = img.getBoundingClientRect();
-      if (r.width < MIN_RENDERED || r.height < MIN_RENDERED) continue;
-      if (r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth) continue;
-      const style = getComputedStyle(img);
-      if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
-      out.push({ key: keyFor(img), src });
+      if (onScreen(img)) out.push({ key: keyFor(img), src });
+    }
+    let looked = 0;
+    for (const el of document.body?.querySelectorAll('*') ?? []) {
+      if (++looked > MAX_BACKGROUND_ELEMENTS) break;
+      if (el instanceof HTMLImageElement || el.closest('posecheck-overlay')) continue;
+      const src = backgroundUrl(el);
+      if (src && /^(https?|data|blob):/.test(src) && onScreen(el)) out.push({ key: keyFor(el), src });
     }
     return out;
   }
 
   function label(summary) {
     if (!summary) return ['checking', 'posecheck: checking…'];
+    if (summary.expired) return ['expired', 'posecheck: result expired'];
     if (summary.error) return ['error', 'posecheck: could not check'];
     if (summary.kind === 'video' && summary.score !== null && summary.verdict in WORDS) {
       return [summary.verdict, `video · P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[summary.verdict]}`];
     }
-    if (summary.error) return ['error', 'posecheck: could not check'];
     const v = summary.verdict;
     if (['little_evidence', 'uncertain', 'substantial_evidence'].includes(v) && summary.score !== null) {
       return [v, `P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[v]}`];
@@ -161,6 +183,7 @@
     badge.el.style.background = COLORS[state];
     const what = summary?.kind === 'video' ? 'video' : 'image';
     badge.el.title = summary?.error ? `posecheck could not check this ${what}: ${summary.error.message}` :
+      summary?.expired ? 'posecheck no longer holds this result; check the picture again' :
       summary ? 'posecheck: click for the explanation' : 'posecheck is checking this on this computer';
     if (summary?.error) badge.el.title += ' (click for the reason)';
     place(key);
@@ -220,6 +243,10 @@
         return false;
       case 'posecheck:result':
         for (const key of message.keys) setBadge(key, message.summary);
+        sendResponse(true);
+        return false;
+      case 'posecheck:expired': // results the extension no longer holds: their badges stop showing a verdict
+        for (const [key, badge] of badges) if (badge.summary?.id && message.ids.includes(badge.summary.id)) setBadge(key, { id: badge.summary.id, expired: true });
         sendResponse(true);
         return false;
       case 'posecheck:open':

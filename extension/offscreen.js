@@ -7,6 +7,7 @@
 import { DEFAULT_MODELS, PoseChecker } from './lib/posecheck.js';
 import { decidingPerson } from './lib/overlay.js';
 import { CODEC_ADVICE, readFrames, sampleTimes, seekTo, waitFor } from './lib/video_frames.js';
+import { decodePicture } from './lib/picture.js';
 
 const MAX_BYTES = 50 * 1024 * 1024; // images larger than this are refused before decoding
 const MAX_VIDEO_BYTES = 300 * 1024 * 1024; // videos: the whole file is read into memory
@@ -68,20 +69,31 @@ async function fetchBlob(url, what, maxBytes) {
   return blob;
 }
 
+// Over the core's pixel limit: shrunk while decoding (web/picture.js); SVGs
+// and truncated files are read as the browser shows them.
 async function decodeImage(blob) {
   try {
-    return await createImageBitmap(blob);
-  } catch {
-    throw new CheckError('image_decode', 'this is not an image the browser can decode');
+    return await decodePicture(blob);
+  } catch (e) {
+    throw new CheckError(e.code ?? 'image_decode', e.message);
   }
 }
 
-// A JPEG data URL of the picture (an ImageBitmap, a canvas or a <video> at its frame), at most PREVIEW_SIDE px.
-async function previewOf(bitmap) {
-  const w = bitmap.videoWidth ?? bitmap.width, h = bitmap.videoHeight ?? bitmap.height;
+// The picture (an ImageBitmap, a canvas or a <video> at its frame) drawn at
+// most PREVIEW_SIDE px on a canvas kept in memory (willReadFrequently: a
+// canvas in main memory, never one on the GPU, whose read-back for encoding
+// took about a second per check in some sessions).
+function previewCanvas(picture) {
+  const w = picture.videoWidth ?? picture.width, h = picture.videoHeight ?? picture.height;
   const scale = Math.min(1, PREVIEW_SIDE / Math.max(w, h));
   const canvas = new OffscreenCanvas(Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale)));
-  canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  canvas.getContext('2d', { willReadFrequently: true }).drawImage(picture, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}
+
+// A JPEG data URL of a preview canvas: made off the check's path (the
+// verdict does not wait for it; the panel does).
+async function encodePreview(canvas) {
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.88 });
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -114,10 +126,13 @@ async function check(url, src) {
     byUrl.set(url, byHash.get(sha256));
     return byHash.get(sha256);
   }
-  const bitmap = await decodeImage(blob);
-  const preview = await previewOf(bitmap);
+  const { bitmap, original, scale, asShown } = await decodeImage(blob);
+  const canvas = previewCanvas(bitmap);
   const result = await c.checkImage(bitmap); // the bitmap moves to the worker
-  const summary = remember(url, src, { result, preview, sha256 }, (id) => ({ ...summarise(id, result), sha256 }));
+  const preview = encodePreview(canvas); // awaited by the panel, not by the verdict
+  preview.catch(() => {});
+  const reading = { original, scale, asShown };
+  const summary = remember(url, src, { result, preview, sha256, reading }, (id) => ({ ...summarise(id, result), sha256 }));
   byHash.set(sha256, summary);
   return summary;
 }
@@ -127,8 +142,15 @@ function remember(url, src, entry, summaryOf) {
   results.set(id, { ...entry, url: src ?? url, checkedAt: new Date().toISOString() });
   const summary = summaryOf(id);
   byUrl.set(url, summary);
-  while (results.size > KEEP) results.delete(results.keys().next().value);
+  const expired = [];
+  while (results.size > KEEP) {
+    const oldest = results.keys().next().value;
+    results.delete(oldest);
+    expired.push(oldest);
+  }
   for (const map of [byUrl, byHash]) for (const [k, s] of map) if (!results.has(s.id)) map.delete(k);
+  // Badges showing a result no longer held say so (background.js -> content.js).
+  if (expired.length) chrome.runtime.sendMessage({ type: 'offscreen-expired', ids: expired }).catch(() => {});
   return summary;
 }
 
@@ -171,7 +193,7 @@ async function checkVideo(url, src) {
     const shownIndex = decisive?.most_suspicious_frames?.[0] ?? Math.floor(frames.length / 2);
     const shown = frames[Math.min(shownIndex, frames.length - 1)];
     await seekTo(video, shown.time);
-    const preview = await previewOf(video);
+    const preview = await encodePreview(previewCanvas(video));
     return remember(url, src, {
       result: shown.result, preview,
       video: { summary, duration, shownTime: shown.time, shownPerson: decisive?.id ?? null, framesSampled: times.length, stalledAt,
@@ -203,8 +225,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   }
   if (message.type === 'get') {
     const entry = results.get(message.id);
-    sendResponse(entry ? { ...entry, version: checker?.version() ?? '' } : { error: { code: 'expired', message: 'this result is no longer held; check the image again' } });
-    return false;
+    if (!entry) {
+      sendResponse({ error: { code: 'expired', message: 'this result is no longer held; check the image again' } });
+      return false;
+    }
+    Promise.resolve(entry.preview).then((preview) => sendResponse({ ...entry, preview, version: checker?.version() ?? '' }),
+      (e) => sendResponse({ error: { code: 'internal', message: `the preview could not be made (${e.message})` } }));
+    return true;
   }
   return false;
 });

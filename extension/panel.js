@@ -1,8 +1,8 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, unanalysedFacesNote,
-  WORDING } from './lib/overlay.js';
+import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, pictureNote,
+  unanalysedFacesNote, WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -15,7 +15,7 @@ function fail(message) {
   document.body.dataset.state = 'error';
 }
 
-function describe(result) {
+function describe(result, reading) {
   const list = $('#faces');
   list.textContent = '';
   result.faces.forEach((face, i) => {
@@ -28,10 +28,10 @@ function describe(result) {
     }
     list.append(li);
   });
-  const more = unanalysedFacesNote(result);
-  if (more) {
+  for (const note of [pictureNote(result, reading), unanalysedFacesNote(result)]) {
+    if (!note) continue;
     const li = document.createElement('li');
-    li.textContent = more;
+    li.textContent = note;
     list.append(li);
   }
 }
@@ -92,7 +92,7 @@ async function show() {
       (video.stalledAt !== null ? ` · the video could not be decoded after ${video.stalledAt.toFixed(1)} s` : '')
     : `${result.width}×${result.height} px from ${where} · ${result.faces_found} face(s) found`;
   $('#facts').textContent = shown + (entry.version ? ` · ${entry.version}` : '');
-  describe(result);
+  describe(result, entry.reading);
   document.body.dataset.state = 'done';
   document.body.dataset.verdict = judged.verdict;
 }

@@ -18,7 +18,7 @@ export const zipPath = join(root, 'build', 'posecheck-extension.zip');
 
 const OWN_FILES = ['background.js', 'offscreen.html', 'offscreen.js', 'content.js', 'popup.html', 'popup.js', 'popup.css',
   'panel.js', 'panel.css'];
-const LIB_FILES = ['posecheck.js', 'engine.js', 'worker.js', 'overlay.js', 'video_frames.js'];
+const LIB_FILES = ['posecheck.js', 'engine.js', 'worker.js', 'overlay.js', 'video_frames.js', 'picture.js'];
 // dlib's full landmark model (99.7 MB): the extension loads the compact
 // default only, so the full one would be dead weight in every download.
 const NOT_SHIPPED = ['models/shape_predictor_68_face_landmarks.dat'];

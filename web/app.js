@@ -4,8 +4,9 @@
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
 import { Timeline } from './timeline.js';
 import { CODEC_ADVICE, readFrames, sampleTimes, waitFor } from './video_frames.js';
+import { decodePicture } from './picture.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
-  unanalysedFacesNote, WORDING } from './overlay.js';
+  pictureNote, unanalysedFacesNote, WORDING } from './overlay.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const VIDEO_EXT = /\.(webm|mp4|m4v|mov|mkv|ogv|avi)$/i;
@@ -120,7 +121,7 @@ function showError(card, message) {
 }
 
 
-function describeFaces(card, result) {
+function describeFaces(card, result, reading = null) {
   const list = $('.faces', card);
   list.textContent = '';
   result.faces.forEach((face, i) => {
@@ -138,7 +139,7 @@ function describeFaces(card, result) {
     }
     list.append(li);
   });
-  for (const note of [unanalysedFacesNote(result), noFaceHint(result, options().upsample > 0)]) {
+  for (const note of [pictureNote(result, reading), unanalysedFacesNote(result), noFaceHint(result, options().upsample > 0)]) {
     if (!note) continue;
     const li = document.createElement('li');
     li.textContent = note;
@@ -157,9 +158,9 @@ function drawResult(canvas, source, result) {
 // ---------------------------------------------------------------- images
 
 async function checkImageFile(file, card, meta) {
-  let bitmap;
+  let bitmap, reading;
   try {
-    bitmap = await createImageBitmap(file);
+    ({ bitmap, ...reading } = await decodePicture(file)); // shrunk when over the pixel limit
   } catch {
     showError(card, 'This file is not an image this browser can read (it may be corrupt or of an unsupported type).');
     state.records.push({ file: file.name, ...meta, type: 'image', error: 'unreadable image' });
@@ -173,8 +174,9 @@ async function checkImageFile(file, card, meta) {
     const result = await state.checker.checkImage(bitmap, options()); // the bitmap moves to the worker
     drawOverlay(canvas.getContext('2d'), result);
     setVerdict(card, result.verdict, result.score, result.bands, result.models);
-    describeFaces(card, result);
-    state.records.push({ file: file.name, ...meta, type: 'image', ...result });
+    describeFaces(card, result, reading);
+    state.records.push({ file: file.name, ...meta, type: 'image', ...result, ...(reading.scale < 1 ? { shrunk_from: reading.original } : {}),
+      ...(reading.asShown ? { read_as_shown: true } : {}) });
   } catch (e) {
     showError(card, e.message);
     state.records.push({ file: file.name, ...meta, type: 'image', error: e.message });

@@ -3,6 +3,8 @@
 // as projected 3D axes, so the disagreement is visible. Shared by the page
 // and the extension. Pure canvas 2D; no state.
 
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './picture.js';
+
 export const COLORS = Object.freeze({
   central: '#ff8c1a', // landmarks 18-36, 49, 55 and the central-face pose
   outer: '#2ec4ff', // the jaw line (landmarks 1-17), the rest of the whole face; the whole-face pose
@@ -216,6 +218,25 @@ export function personLine(p, framesAnalysed) {
 }
 
 /** The note for faces found beyond maxFaces (not analysed), or null. */
+/**
+ * How a picture file was read (web/picture.js decodePicture: {original,
+ * scale, asShown}), when that changes what was checked: shrunk (over the
+ * core's pixel limits) or read as the browser draws it (an SVG, a file cut
+ * short). null otherwise.
+ */
+export function pictureNote(result, reading) {
+  const notes = [];
+  if (reading?.scale < 1) {
+    notes.push(`Checked at ${result.width}×${result.height} px, shrunk from ${reading.original.width}×${reading.original.height} px ` +
+      `(over the checker's limit of ${MAX_IMAGE_PIXELS / 1e6} megapixels and ${MAX_IMAGE_SIDE} px a side; very small faces may be lost).`);
+  }
+  if (reading?.asShown) {
+    notes.push('The file could not be decoded as a whole (a drawing such as an SVG, or a file cut short): ' +
+      'what was checked is the picture as the browser shows it.');
+  }
+  return notes.length ? notes.join(' ') : null;
+}
+
 export function unanalysedFacesNote(result) {
   const n = result.faces_found - result.faces.length;
   return n > 0 ? `${n} more faces were found but not analysed (the largest ones are analysed first; raise “Faces per picture” to analyse more).` : null;

@@ -12,7 +12,7 @@ const CACHE = `posecheck-${self.POSECHECK_BUILD}`;
 // The app and the default models (DEFAULT_MODELS in posecheck.js), so that one
 // online visit is enough to work offline; the 99.7 MB full landmark model
 // (?landmarks=full) is cached only once it has been used.
-const APP = ['./', './index.html', './style.css', './app.js', './overlay.js', './timeline.js', './video_frames.js', './vendor/uPlot.iife.min.js',
+const APP = ['./', './index.html', './style.css', './app.js', './overlay.js', './timeline.js', './video_frames.js', './picture.js', './vendor/uPlot.iife.min.js',
   './vendor/uPlot.min.css', './posecheck.js', './engine.js', './worker.js',
   './manifest.webmanifest', './favicon.svg', './dist/posecheck.mjs', './dist/posecheck.wasm', './dist/models/landmarks68.pclm',
   './dist/models/face3d.txt', './dist/models/classifier.txt', './dist/models/track_classifier.txt',

@@ -31,7 +31,8 @@ function serve(files, headers = {}) {
     log.push({ method: req.method, url: req.url, length: Number(req.headers['content-length'] ?? 0), cookie: req.headers.cookie ?? null });
     const body = files[new URL(req.url, 'http://x').pathname];
     if (!body || (req.method !== 'GET' && req.method !== 'HEAD')) return res.writeHead(404).end();
-    const type = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg', '.png': 'image/png', '.webm': 'video/webm' }[extname(req.url)] ??
+    const type = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg', '.png': 'image/png', '.webm': 'video/webm',
+      '.svg': 'image/svg+xml' }[extname(new URL(req.url, 'http://x').pathname)] ??
       'text/plain';
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, ...headers }).end(req.method === 'HEAD' ? undefined : body);
   });
@@ -64,8 +65,15 @@ describe('browser extension', { skip }, () => {
   before(async () => {
     const fixtures = makeFixtures();
     buildExtension({ zip: false, log: () => {} });
-    images = await serve({ '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')),
-      '/group.webm': readFileSync(join(fixtures, 'group.webm')) });
+    // A gallery (on the image origin) framing a page of the other origin, a CSS background, an SVG and a picture over the pixel limit.
+    const gallery = (frameOrigin) => `<!doctype html><meta charset="utf-8"><title>gallery</title><link rel="icon" href="data:,">
+      <iframe id="frame" src="${frameOrigin}/frame.html" width="460" height="420"></iframe>
+      <div id="bg" style="width: 400px; height: 285px; background: url(/face.jpg?bg) center / cover"></div>
+      <img id="svg" src="/drawing.svg" width="300" alt="a drawing"> <img id="huge" src="/huge.jpg" width="400" alt="huge">`;
+    const files = { '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')),
+      '/group.webm': readFileSync(join(fixtures, 'group.webm')), '/drawing.svg': readFileSync(join(fixtures, 'drawing.svg')),
+      '/huge.jpg': readFileSync(join(fixtures, 'huge.jpg')) };
+    images = await serve(files);
     imageOrigin = `http://localhost:${images.port}`; // a different origin from the page's: cross-origin images
     const html = `<!doctype html><meta charset="utf-8"><title>extension test</title>
       <h1>Pictures</h1>
@@ -78,9 +86,11 @@ describe('browser extension', { skip }, () => {
         <img id="inner" src="${imageOrigin}/face.jpg?inner" width="300" alt="in a scrolled box"><div style="height: 400px"></div></div>
       <img id="missing" src="${imageOrigin}/missing.jpg" width="100" height="100" alt="gone">`;
     // A strict page CSP: the extension's badges and panel must not depend on the page allowing them.
-    pages = await serve({ '/index.html': Buffer.from(html) },
+    pages = await serve({ '/index.html': Buffer.from(html),
+      '/frame.html': Buffer.from(`<!doctype html><meta charset="utf-8"><img id="framed" src="${imageOrigin}/face.jpg?framed" width="400" alt="framed">`) },
       { 'Content-Security-Policy': `default-src 'none'; img-src ${imageOrigin}; media-src ${imageOrigin}; style-src 'unsafe-inline'` });
     pageOrigin = `http://127.0.0.1:${pages.port}`;
+    files['/gallery.html'] = Buffer.from(gallery(pageOrigin));
     pageUrl = `${pageOrigin}/index.html`;
 
     userDataDir = mkdtempSync(join(tmpdir(), 'posecheck-ext-'));
@@ -302,6 +312,58 @@ describe('browser extension', { skip }, () => {
     assert.equal(await panel.locator('#view').isVisible(), false, 'no empty canvas');
   });
 
+  test('frames, CSS backgrounds, SVGs and pictures over the pixel limit; the panel opens on the page; expired results say so', { timeout: 300000 }, async () => {
+    const gallery = await context.newPage();
+    await gallery.goto(`${imageOrigin}/gallery.html`);
+    const frame = () => gallery.frames().find((f) => f.url().endsWith('/frame.html'));
+    await gallery.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    await frame().waitForFunction(() => document.images[0]?.complete && document.images[0].naturalWidth > 0);
+    const tab = await inWorker(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, `${imageOrigin}/gallery.html`);
+    const counts = await inWorker((t) => self.posecheck.scanTab(t), tab);
+    // The framed image, the CSS background, the SVG and the 8000 x 8000 photo; the page and its frame.
+    assert.equal(counts.frames, 2, JSON.stringify(counts));
+    assert.equal(counts.images, 4, JSON.stringify(counts));
+    assert.equal(counts.errors, 0, JSON.stringify(counts));
+    assert.equal(counts.no_face, 1, `the SVG has no face; it is read, not refused: ${JSON.stringify(counts)}`);
+    const [framed] = await badges(context, frame());
+    assert.match(framed?.text ?? '', /^P\(fake\) \d+% · /, 'the framed image has its badge, inside its frame');
+    const top = await badges(context, gallery);
+    assert.equal(top.length, 3, JSON.stringify(top));
+    assert.equal(top.filter((b) => /^P\(fake\) \d+% · /.test(b.text)).length, 2, `the background and the huge photo: ${JSON.stringify(top)}`);
+    // The menu on the framed image: the panel opens in the page, not inside the frame.
+    const frameId = await inWorker(async (t) => (await chrome.scripting.executeScript({ target: { tabId: t, allFrames: true },
+      func: () => location.pathname })).find((r) => r.result === '/frame.html').frameId, tab);
+    const summary = await inWorker(async ({ t, f, src }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.MENU_ID, srcUrl: src, frameId: f }, { id: t }),
+    { t: tab, f: frameId, src: `${imageOrigin}/face.jpg?framed` });
+    assert.ok(summary.id, JSON.stringify(summary));
+    let panel;
+    for (let i = 0; i < 100 && !panel; i++) {
+      panel = gallery.frames().find((f) => f.url().includes(`/panel.html?id=${summary.id}`));
+      if (!panel) await gallery.waitForTimeout(100);
+    }
+    assert.ok(panel, 'the panel opened');
+    assert.equal(panel.parentFrame(), gallery.mainFrame(), 'the panel is the page\'s, not the small frame\'s');
+    // The huge photo's panel says it was shrunk.
+    const huge = await inWorker(async ({ t, src }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.MENU_ID, srcUrl: src, frameId: 0 }, { id: t }), { t: tab, src: `${imageOrigin}/huge.jpg` });
+    let hugePanel;
+    for (let i = 0; i < 100 && !hugePanel; i++) {
+      hugePanel = gallery.frames().find((f) => f.url().includes(`/panel.html?id=${huge.id}`));
+      if (!hugePanel) await gallery.waitForTimeout(100);
+    }
+    await hugePanel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
+    assert.match(await hugePanel.textContent('#faces'), /Face 1: .*Checked at 7492×5338 px, shrunk from 8000×5700 px/);
+    // A result the extension no longer holds: its badges stop showing a verdict.
+    await inWorker((ids) => self.posecheck.broadcastExpired(ids), [summary.id]);
+    await frame().waitForTimeout(200);
+    const [expired] = await badges(context, frame());
+    assert.equal(expired.state, 'expired');
+    assert.equal(expired.text, 'posecheck: result expired');
+    await gallery.screenshot({ path: join(artifactDir, 'extension-gallery.png') });
+    await gallery.close();
+  });
+
   test('nothing leaves the two local origins; the image server got plain GETs without cookies', async () => {
     await context.close(); // writes the net log
     context = null;
@@ -328,7 +390,8 @@ describe('browser extension', { skip }, () => {
       assert.equal(r.length, 0, JSON.stringify(r));
       assert.equal(r.cookie, null, JSON.stringify(r));
     }
-    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm', '/face.jpg?inner', '/missing.jpg']));
+    assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm', '/face.jpg?inner', '/missing.jpg',
+      '/gallery.html', '/face.jpg?bg', '/drawing.svg', '/huge.jpg', '/face.jpg?framed']));
   });
 });
 

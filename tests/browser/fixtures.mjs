@@ -1,6 +1,6 @@
 // Browser-test fixtures, generated (never committed): a face photo from the
-// face-api npm package, a face-free image, a corrupt file, WebM clips (one
-// face; a group) and a
+// face-api npm package, a face-free image, a corrupt file, one over the pixel
+// limit, an SVG, a JPEG cut short, WebM clips (one face; a group) and a
 // Y4M stream for Chromium's fake webcam, made with ffmpeg.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,12 @@ export function makeFixtures() {
   const jpeg = readFileSync(face);
   writeFileSync(join(fixtureDir, 'corrupt.jpg'), Buffer.concat([jpeg.subarray(0, 600), Buffer.alloc(4000, 0x5a)]));
   writeFileSync(join(fixtureDir, 'notes.jpg'), 'not an image at all\n');
+  // Over the core's 40-megapixel limit (the face photo enlarged to 8000 x 5700): shrunk before checking.
+  ffmpeg('-i', face, '-vf', 'scale=8000:-2', '-q:v', '8', join(fixtureDir, 'huge.jpg'));
+  // A drawing the browser shows but createImageBitmap cannot decode from its bytes; and a JPEG cut short.
+  writeFileSync(join(fixtureDir, 'drawing.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">' +
+    '<rect width="400" height="300" fill="#8ac"/><circle cx="200" cy="150" r="80" fill="#fc9"/></svg>\n');
+  writeFileSync(join(fixtureDir, 'cut-short.jpg'), jpeg.subarray(0, Math.floor(jpeg.length * 0.6)));
   ffmpeg('-loop', '1', '-framerate', '5', '-t', '2', '-i', face, '-vf', 'scale=640:-2', '-c:v', 'libvpx', '-b:v', '1M',
     '-pix_fmt', 'yuv420p', join(fixtureDir, 'clip.webm'));
   // Several people (face-api's group photo) in a 2 s clip: one verdict per person.

@@ -129,6 +129,20 @@ describe('checker page', { skip }, () => {
     await page.screenshot({ path: join(artifactDir, 'page-several-files.png'), fullPage: true });
   });
 
+  test('a picture over the pixel limit is shrunk and checked; an SVG and a JPEG cut short are checked as the browser shows them', async () => {
+    await page.setInputFiles('#file-input', ['huge.jpg', 'drawing.svg', 'cut-short.jpg'].map((n) => join(fixtures, n)));
+    for (const n of ['huge.jpg', 'drawing.svg', 'cut-short.jpg']) await settled(n);
+    const huge = card('huge.jpg');
+    assert.notEqual(await huge.getAttribute('data-verdict'), 'error', await huge.locator('.error').textContent());
+    assert.match(await huge.locator('.faces').textContent(),
+      /Face 1: .*Checked at 7492×5338 px, shrunk from 8000×5700 px \(over the checker's limit of 40 megapixels and 16384 px a side/);
+    assert.equal(await card('drawing.svg').getAttribute('data-verdict'), 'no_face');
+    assert.match(await card('drawing.svg').locator('.faces').textContent(), /could not be decoded as a whole .* as the browser shows it/);
+    const cut = card('cut-short.jpg');
+    assert.notEqual(await cut.getAttribute('data-verdict'), 'error', await cut.locator('.error').textContent());
+    assert.match(await cut.locator('.faces').textContent(), /could not be decoded as a whole/);
+  });
+
   test('a WebM clip gets a timeline and a video verdict', async () => {
     await dropFiles(['clip.webm']);
     await settled('clip.webm', 240000);
