@@ -14,6 +14,7 @@ const MAX_VIDEO_BYTES = 300 * 1024 * 1024; // videos: the whole file is read int
 const VIDEO_FPS = 2; // frames sampled per second of video, as the page's default
 const MAX_VIDEO_FRAMES = 120; // longer videos: this many frames spread over the whole video
 const PREVIEW_SIDE = 1024; // the panel's picture, in pixels on its longer side
+const SMALL_PICTURE_PIXELS = 1_000_000; // up to this size, a picture without a face found is looked at again for smaller faces
 const KEEP = 40; // results held for panels
 const IDLE_MS = 10 * 60 * 1000; // then the models' memory is given back
 
@@ -128,10 +129,20 @@ async function check(url, src) {
   }
   const { bitmap, original, scale, asShown } = await decodeImage(blob);
   const canvas = previewCanvas(bitmap);
-  const result = await c.checkImage(bitmap); // the bitmap moves to the worker
+  // Small pictures (thumbnails, avatars) hold small faces: when none is found
+  // at the detector's own scale (faces from about 80 px), look again at twice
+  // the size (from about 40 px), as the page's "Find small faces" does.
+  const small = bitmap.width * bitmap.height <= SMALL_PICTURE_PIXELS;
+  const again = small ? await createImageBitmap(bitmap) : null;
+  let result = await c.checkImage(bitmap); // the bitmap moves to the worker
+  let upsampled = false;
+  if (again && result.faces_found === 0) {
+    result = await c.checkImage(again, { upsample: 1 });
+    upsampled = true;
+  } else again?.close();
   const preview = encodePreview(canvas); // awaited by the panel, not by the verdict
   preview.catch(() => {});
-  const reading = { original, scale, asShown };
+  const reading = { original, scale, asShown, upsampled };
   const summary = remember(url, src, { result, preview, sha256, reading }, (id) => ({ ...summarise(id, result), sha256 }));
   byHash.set(sha256, summary);
   return summary;

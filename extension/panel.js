@@ -1,7 +1,7 @@
 // The explanation panel: the same view as the checker page (web/overlay.js
 // drawOverlay on the image, the numbers, the limits). It asks the offscreen
 // document for the result by id; the page that frames it cannot read it.
-import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, NOT_PROOF, personLine, pictureNote,
+import { bandMeaning, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine, pictureNote,
   unanalysedFacesNote, WORDING } from './lib/overlay.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -28,7 +28,7 @@ function describe(result, reading) {
     }
     list.append(li);
   });
-  for (const note of [pictureNote(result, reading), unanalysedFacesNote(result)]) {
+  for (const note of [pictureNote(result, reading), unanalysedFacesNote(result), noFaceHint(result, reading?.upsampled ?? false, false)]) {
     if (!note) continue;
     const li = document.createElement('li');
     li.textContent = note;

@@ -247,14 +247,15 @@ export function unanalysedFacesNote(result) {
  * or the smallest face the detector finds (about 80 px across, 40 px with
  * upsampling, dlib's HOG window); '' when faces were found.
  */
-export function noFaceHint(result, upsampled) {
+export function noFaceHint(result, upsampled, suggestSmallFaces = true) {
   if (result.faces_found > 0) return '';
   const side = Math.min(result.width, result.height);
   if (side < (upsampled ? 40 : 80)) {
     return `The picture is only ${result.width}×${result.height} px: a face must be about ${upsampled ? 40 : 80} px across to be found.`;
   }
   return upsampled ? 'Faces under about 40 px across, in profile, turned away or heavily covered are not found.'
-    : 'Faces under about 80 px across, in profile, turned away or heavily covered are not found; for small faces try “Find small faces”.';
+    : 'Faces under about 80 px across, in profile, turned away or heavily covered are not found' +
+      (suggestSmallFaces ? '; for small faces try “Find small faces”.' : '.');
 }
 
 /** The band of a P(fake) under bands ({low, high}), e.g. of a rolling mean; null without bands or a score. */

@@ -72,7 +72,7 @@ describe('browser extension', { skip }, () => {
       <img id="svg" src="/drawing.svg" width="300" alt="a drawing"> <img id="huge" src="/huge.jpg" width="400" alt="huge">`;
     const files = { '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')),
       '/group.webm': readFileSync(join(fixtures, 'group.webm')), '/drawing.svg': readFileSync(join(fixtures, 'drawing.svg')),
-      '/huge.jpg': readFileSync(join(fixtures, 'huge.jpg')) };
+      '/huge.jpg': readFileSync(join(fixtures, 'huge.jpg')), '/small-face.jpg': readFileSync(join(fixtures, 'small-face.jpg')) };
     images = await serve(files);
     imageOrigin = `http://localhost:${images.port}`; // a different origin from the page's: cross-origin images
     const html = `<!doctype html><meta charset="utf-8"><title>extension test</title>
@@ -312,7 +312,7 @@ describe('browser extension', { skip }, () => {
     assert.equal(await panel.locator('#view').isVisible(), false, 'no empty canvas');
   });
 
-  test('frames, CSS backgrounds, SVGs and pictures over the pixel limit; the panel opens on the page; expired results say so', { timeout: 300000 }, async () => {
+  test('frames, CSS backgrounds, SVGs, pictures over the pixel limit, small faces; the panel opens on the page; expired results say so', { timeout: 300000 }, async () => {
     const gallery = await context.newPage();
     await gallery.goto(`${imageOrigin}/gallery.html`);
     const frame = () => gallery.frames().find((f) => f.url().endsWith('/frame.html'));
@@ -354,6 +354,18 @@ describe('browser extension', { skip }, () => {
     }
     await hugePanel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
     assert.match(await hugePanel.textContent('#faces'), /Face 1: .*Checked at 7492×5338 px, shrunk from 8000×5700 px/);
+    // A small picture: no face at the detector's scale, so it looks again at twice the size; the face found is too small to judge.
+    const small = await inWorker(async ({ t, src }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.MENU_ID, srcUrl: src, frameId: 0 }, { id: t }), { t: tab, src: `${imageOrigin}/small-face.jpg` });
+    assert.equal(small.faces_found, 1, JSON.stringify(small));
+    assert.equal(small.verdict, 'cannot_judge');
+    let smallPanel;
+    for (let i = 0; i < 100 && !smallPanel; i++) {
+      smallPanel = gallery.frames().find((f) => f.url().includes(`/panel.html?id=${small.id}`));
+      if (!smallPanel) await gallery.waitForTimeout(100);
+    }
+    await smallPanel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
+    assert.match(await smallPanel.textContent('#faces'), /face too small \(\d+ px wide, need 40\)/);
     // A result the extension no longer holds: its badges stop showing a verdict.
     await inWorker((ids) => self.posecheck.broadcastExpired(ids), [summary.id]);
     await frame().waitForTimeout(200);
@@ -391,7 +403,7 @@ describe('browser extension', { skip }, () => {
       assert.equal(r.cookie, null, JSON.stringify(r));
     }
     assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm', '/face.jpg?inner', '/missing.jpg',
-      '/gallery.html', '/face.jpg?bg', '/drawing.svg', '/huge.jpg', '/face.jpg?framed']));
+      '/gallery.html', '/face.jpg?bg', '/drawing.svg', '/huge.jpg', '/face.jpg?framed', '/small-face.jpg']));
   });
 });
 

@@ -24,6 +24,8 @@ export function makeFixtures() {
   writeFileSync(join(fixtureDir, 'notes.jpg'), 'not an image at all\n');
   // Over the core's 40-megapixel limit (the face photo enlarged to 8000 x 5700): shrunk before checking.
   ffmpeg('-i', face, '-vf', 'scale=8000:-2', '-q:v', '8', join(fixtureDir, 'huge.jpg'));
+  // A small picture whose face (36 px) is found only at twice the size, and is then too small to judge.
+  ffmpeg('-i', face, '-vf', 'scale=300:-2', '-q:v', '3', join(fixtureDir, 'small-face.jpg'));
   // A drawing the browser shows but createImageBitmap cannot decode from its bytes; and a JPEG cut short.
   writeFileSync(join(fixtureDir, 'drawing.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">' +
     '<rect width="400" height="300" fill="#8ac"/><circle cx="200" cy="150" r="80" fill="#fc9"/></svg>\n');
