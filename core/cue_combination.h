@@ -6,7 +6,7 @@
 //
 // with log-odds(p) = ln(p / (1 - p)), p clamped to [1e-6, 1 - 1e-6]. The
 // weights are a logistic regression fitted on held-out P(fake) of both cues
-// (stacking: `posecheck combine`, tools/cue_stacking.h), so a cue that adds
+// (stacking: `posecheck combine`, research/cue_stacking.h), so a cue that adds
 // nothing gets a weight near 0 and the weights say how much each cue counts.
 //
 // File format (text):
@@ -37,7 +37,7 @@ namespace posecheck {
 constexpr double kLogOddsClamp = 1e-6;
 double log_odds(double p);
 // The formula above (the one definition, used by CueCombination and by the
-// fitting in tools/cue_stacking.h).
+// fitting in research/cue_stacking.h).
 double combined_probability(double pose_weight, double blend_weight, double bias, double pose_p_fake, double blend_p_fake);
 
 // Represents: an immutable fitted combination. Thread safety: const calls are safe.

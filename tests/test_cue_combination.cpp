@@ -1,4 +1,4 @@
-// The cue combination (core/cue_combination.h) and its fit (tools/cue_stacking.h).
+// The cue combination (core/cue_combination.h) and its fit (research/cue_stacking.h).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cue_combination.h"
-#include "../tools/cue_stacking.h"
+#include "cue_stacking.h"
 #include "errors.h"
 
 using namespace posecheck;

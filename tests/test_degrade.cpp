@@ -1,4 +1,4 @@
-// Whole-frame degradations (tools/degrade.h): the recipe is a function of
+// Whole-frame degradations (research/degrade.h): the recipe is a function of
 // the seed alone, stays in its ranges and always changes the picture; each
 // step does what it says (size, blur, JPEG) and nothing else; bad input is
 // refused with a clear error.
@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "../tools/degrade.h"
+#include "degrade.h"
 #include "errors.h"
 #include "synthetic_face.h"
 

@@ -1,6 +1,6 @@
-// Tests of the features beyond the paper: core/pose_extras (region residuals
+// Tests of the features beyond the paper: research/pose_extras (region residuals
 // of one 68-point pose, jaw-contour vs central pose) and the named feature
-// sets of tools/extra_features (columns, video-level mean/std).
+// sets of research/extra_features (columns, video-level mean/std).
 #include <cmath>
 #include <string>
 #include <vector>
@@ -8,8 +8,8 @@
 #include <Eigen/Geometry>
 #include <gtest/gtest.h>
 
-#include "../tools/extra_features.h"
-#include "../tools/feature_table.h"
+#include "extra_features.h"
+#include "feature_table.h"
 #include "errors.h"
 #include "face_model_3d.h"
 #include "pose_extras.h"

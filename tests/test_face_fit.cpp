@@ -1,4 +1,4 @@
-// fit_mean_face (tools/face_fit.h) on synthetic data: a known symmetric,
+// fit_mean_face (research/face_fit.h) on synthetic data: a known symmetric,
 // non-coplanar 68-point face seen in 200 random poses must be recovered.
 // Needs nothing from ../shared.
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <Eigen/Geometry>
 #include <gtest/gtest.h>
 
-#include "../tools/face_fit.h"
+#include "face_fit.h"
 #include "errors.h"
 
 namespace posecheck {
@@ -96,7 +96,9 @@ std::vector<Landmarks> random_views(const std::array<Point3, kNumLandmarks>& fac
 void expect_nose_convention(const FaceModel3D& m) {
   const double nose = m.points[landmark_index(31)].z();
   for (int k = 28; k <= 36; ++k) {
-    if (k != 31) EXPECT_LT(nose, m.points[landmark_index(k)].z()) << "point " << k;
+    if (k != 31) {
+      EXPECT_LT(nose, m.points[landmark_index(k)].z()) << "point " << k;
+    }
   }
 }
 

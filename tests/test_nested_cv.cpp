@@ -1,4 +1,4 @@
-// Nested grouped cross-validation (tools/nested_cv.h): separable features
+// Nested grouped cross-validation (research/nested_cv.h): separable features
 // reach a held-out AUROC of 1, labels independent of the features stay at
 // chance (the point of nesting: the choices inside cannot flatter the
 // estimate), no group is ever split across outer folds, the predictions file
@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../tools/metrics.h"
-#include "../tools/nested_cv.h"
+#include "metrics.h"
+#include "nested_cv.h"
 #include "errors.h"
 
 using namespace posecheck;

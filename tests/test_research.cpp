@@ -1,5 +1,5 @@
-// Tests of the research tools (tools/metrics, tools/svm_training,
-// tools/feature_table): AUROC, grouped folds, the landmark CSV reader and a
+// Tests of the research tools (research/metrics, research/svm_training,
+// research/feature_table): AUROC, grouped folds, the landmark CSV reader and a
 // small end-to-end train/evaluate on synthetic features.
 #include <algorithm>
 #include <cmath>
@@ -13,9 +13,9 @@
 
 #include <gtest/gtest.h>
 
-#include "../tools/feature_table.h"
-#include "../tools/metrics.h"
-#include "../tools/svm_training.h"
+#include "feature_table.h"
+#include "metrics.h"
+#include "svm_training.h"
 #include "classifier.h"
 #include "errors.h"
 

@@ -1,4 +1,4 @@
-// Self-blends (tools/self_blend.h): the recipe is a function of the seed
+// Self-blends (research/self_blend.h): the recipe is a function of the seed
 // alone and stays in its stated ranges; a self-blend changes only the pixels
 // under its feathered mask, takes fine detail out of the face and not out of
 // its surroundings, so the blend cue reads it as a pasted face; bad input is
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-#include "../tools/self_blend.h"
+#include "self_blend.h"
 #include "blend_evidence.h"
 #include "errors.h"
 #include "synthetic_face.h"

@@ -3,7 +3,7 @@
 // variant, the grid search and folds of svm_training.h) is run again on the
 // feature tables to get held-out P(fake) per face, the same grouped folds for
 // both; a logistic regression on the two held-out log-odds gives the weights
-// (tools/cue_stacking.h); the bands are chosen on the combined held-out
+// (research/cue_stacking.h); the bands are chosen on the combined held-out
 // P(fake) (svm_training.h's rule). Writes the combination file; prints a JSON
 // report (inputs, per-cue CV AUROC, weights, bands) on stdout.
 #include <cmath>
@@ -125,7 +125,7 @@ int command_combine(const Args& args) {
   w.key("blend_classifier").begin_object().key("sha256").value(blend.sha256()).key("variant").value(variant_name(blend.variant()));
   w.key("held_out_auroc").value(auroc(held.blend, held.label)).end_object();
   w.key("folds").value(o.folds).key("seed").value(double(o.seed)).key("faces").value(int(held.label.size()));
-  w.key("fit").value("logistic regression of the label on both cues' held-out log-odds (tools/cue_stacking.h), ridge " +
+  w.key("fit").value("logistic regression of the label on both cues' held-out log-odds (research/cue_stacking.h), ridge " +
                      std::to_string(kStackingRidge) + " on the weights");
   w.key("pose_weight").value(fit.pose_weight).key("blend_weight").value(fit.blend_weight).key("bias").value(fit.bias);
   w.key("combined_held_out_auroc").value(auroc(stacked, held.label)).key("note").value(

@@ -35,14 +35,14 @@ int usage(const std::string& why) {
                "usage: posecheck eval --model DIR|FILE --features CSV... [--roc FILE.csv] [--plot FILE.svg]\n"
                "                      [--cosine-hist FILE.svg] [--bootstrap N] [--seed N]\n"
                "       posecheck eval --ablation --train CSV... --val CSV... [--folds 5] [--seed N] [--bootstrap N]\n"
-               "                      [--variant SPEC]...  (named feature sets, tools/extra_features.h; default: the six paper variants)\n"
+               "                      [--variant SPEC]...  (named feature sets, research/extra_features.h; default: the six paper variants)\n"
                "       posecheck eval --cosine-hist FILE.svg --features CSV...\n"
                "       posecheck eval --nested --features CSV... [--variant V]... [--outer-folds 5] [--folds 5]\n"
                "                      [--seed N] [--bootstrap N] [--predictions OUT.csv] [--subset NAME=GROUP_REGEX]...\n"
                "                      [--combine-with POSE_VARIANT]  (the --variant candidates are the blend cue; core/cue_combination.h)\n"
                "                      [--train-extra CSV... [--extra-fakes-only | --extra-only]]  (training-only rows, e.g. features --self-blend / --degrade)\n"
                "       posecheck eval --held-out PREDICTIONS.csv [--subset NAME=GROUP_REGEX]... [--bootstrap N]\n"
-               "                      (leak-free: every choice made inside each outer fold; tools/nested_cv.h)\n",
+               "                      (leak-free: every choice made inside each outer fold; research/nested_cv.h)\n",
                why.c_str());
   return 2;
 }

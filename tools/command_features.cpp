@@ -67,17 +67,17 @@ struct Counts {
 struct Sink {
   std::vector<FeatureRow> rows;
   Counts counts;
-  // --extra: also the columns of tools/extra_features.h (needs the 3D face).
+  // --extra: also the columns of research/extra_features.h (needs the 3D face).
   const FaceModel3D* extra_face = nullptr;
   PoseSolverOptions solver;
   // Landmarks of each judged row (by row index), for the track columns.
   std::map<std::size_t, Landmarks> landmarks;
   // --self-blend SEED: rows of self-blended copies of the real inputs
-  // (tools/self_blend.h) instead of rows of the inputs.
+  // (research/self_blend.h) instead of rows of the inputs.
   std::optional<std::uint64_t> self_blend_seed;
   int self_blend_skipped = 0;  // fake inputs, and real ones without a judged face
   // --degrade SEED: rows of whole-frame degraded copies of every input
-  // (tools/degrade.h; same label) instead of rows of the inputs.
+  // (research/degrade.h; same label) instead of rows of the inputs.
   std::optional<std::uint64_t> degrade_seed;
 };
 
@@ -290,11 +290,11 @@ int usage(const std::string& why) {
                "       posecheck features --out FILE.csv --manifest CSV [--split NAME]... [--group-by pair|subject]\n"
                "       posecheck features --out FILE.csv --landmarks FILE.csv [--group-chars N]   (group = first N characters of the CSV's group)\n"
                "  common: [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined]\n"
-               "  --extra: also write the extra columns of tools/extra_features.h (beyond the paper)\n"
+               "  --extra: also write the extra columns of research/extra_features.h (beyond the paper)\n"
                "  --self-blend SEED: instead of the inputs' rows, rows of self-blended copies of the real inputs (pseudo-fakes,\n"
-               "    tools/self_blend.h; labelled fake, split self-blend) for `train`/`eval --nested --train-extra`\n"
+               "    research/self_blend.h; labelled fake, split self-blend) for `train`/`eval --nested --train-extra`\n"
                "  --degrade SEED: instead of the inputs' rows, rows of a whole-frame degraded copy of every input (blur, shrink,\n"
-               "    JPEG; tools/degrade.h; same label, split degraded) for `train`/`eval --nested --train-extra`\n",
+               "    JPEG; research/degrade.h; same label, split degraded) for `train`/`eval --nested --train-extra`\n",
                why.c_str());
   return 2;
 }

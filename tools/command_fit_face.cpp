@@ -301,7 +301,7 @@ int command_fit_face(const Args& args) {
   };
   const std::string comment =
       "posecheck 3D mean face: 68 iBUG points, millimetres, frame of core/geometry.h\n"
-      "method: rigid factorisation (Tomasi-Kanade, scaled orthography) + left-right symmetric robust bundle refinement (tools/face_fit.h)\n"
+      "method: rigid factorisation (Tomasi-Kanade, scaled orthography) + left-right symmetric robust bundle refinement (research/face_fit.h)\n"
       "data: " + data_line + "; iBUG 300-W annotations, research-only / non-commercial; these numbers are a derived mean shape\n"
       "scale: eye-centre distance (mean of points 37-42 to mean of 43-48) = " + fmt("%.1f", options.interpupillary_mm) +
       " mm, adult mean interpupillary distance (Dodgson 2004)\n"

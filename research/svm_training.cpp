@@ -356,7 +356,7 @@ TrainResult train_classifier(const Dataset& data, const TrainOptions& o, const D
     r.bands = choose_bands(p, y);
     r.bands.source = "held-out (grouped cross-validation) P(fake) of the chosen cell";
   }
-  if (!o.classifier_file) return r;  // a named feature set (tools/extra_features.h): no classifier file
+  if (!o.classifier_file) return r;  // a named feature set (research/extra_features.h): no classifier file
   // The std written to the file must be > 0; the floor keeps constant features at 0.
   r.classifier_text = Classifier::format(o.variant, data.camera, r.standardiser.mean, r.standardiser.std, r.bands.low, r.bands.high, o.band_rates, r.libsvm_text);
   Classifier::parse(r.classifier_text);  // round-trip check: what we write, the checker can load

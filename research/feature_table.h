@@ -9,7 +9,7 @@
 //   rmat_0..rmat_8, rmat_t_0..rmat_t_11, cosine_distance, rotation_difference_deg,
 //   camera ("paper" or "face": the camera the poses were solved with; a table
 //   without this column was made with the paper's camera)
-// then optionally extra numeric columns (`features --extra`, tools/extra_features.h),
+// then optionally extra numeric columns (`features --extra`, research/extra_features.h),
 // in sorted name order; an empty extra field means "not available for this row".
 // label: "real", "fake" or empty (unknown). status: "ok", "cannot_judge",
 // "no_face"; the feature columns are empty unless status is "ok".

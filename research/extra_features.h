@@ -12,7 +12,7 @@
 //   jaw_rmat_0..8  Rjaw - Rc: jaw-contour pose (1-17) minus central pose
 //   jaw_rotdiff_0  angle between those two rotations, degrees
 //   cvpaper_rmat_0..8, cvpaper_rvec_0..2, cvpaper_behind_0..1
-//                  only in builds with OpenCV (tools/paper_solver.h): the
+//                  only in builds with OpenCV (research/paper_solver.h): the
 //                  paper code's solve (OpenCV iterative solvePnP from its
 //                  default start, z-negated 3D face, whole and central solved
 //                  independently): Ra - Rc, ra - rc, and whether the whole /

@@ -30,7 +30,7 @@
 // with combine_with.
 //
 // Candidates: paper variants ("rmat", ...) or named feature sets of
-// tools/extra_features.h ("rmat+track", "video:rmat+track", ...). All
+// research/extra_features.h ("rmat+track", "video:rmat+track", ...). All
 // candidates of one run must cover the same rows (frame level, or all
 // "video:" sets at video level); rows are then faces or videos.
 #pragma once
