@@ -47,6 +47,17 @@ inline std::vector<std::uint8_t> rgba_texture_bytes(int w, int h) {
   return out;
 }
 
+// The RGBA texture in any image type with rgba, width and height members
+// (e.g. posecheck::research::RgbaImage).
+template <class Image>
+Image rgba_texture_image(int w, int h) {
+  Image im;
+  im.width = w;
+  im.height = h;
+  im.rgba = rgba_texture_bytes(w, h);
+  return im;
+}
+
 // A face-shaped contour centred at (cx, cy): jaw (points 1-17) on the lower
 // half of an ellipse, brows (18-27) on an arc above, the rest inside.
 inline Landmarks face_at(double cx, double cy, double scale = 1.0) {

@@ -15,13 +15,7 @@ using namespace posecheck::research;
 
 namespace {
 
-RgbaImage rgba_texture(int w, int h) {
-  RgbaImage im;
-  im.width = w;
-  im.height = h;
-  im.rgba = posecheck_test::rgba_texture_bytes(w, h);
-  return im;
-}
+RgbaImage rgba_texture(int w, int h) { return posecheck_test::rgba_texture_image<RgbaImage>(w, h); }
 
 double mean_channel(const RgbaImage& im, int c) {
   double sum = 0;

@@ -18,13 +18,7 @@ using namespace posecheck::research;
 
 namespace {
 
-RgbaImage rgba_texture(int w, int h) {
-  RgbaImage im;
-  im.width = w;
-  im.height = h;
-  im.rgba = posecheck_test::rgba_texture_bytes(w, h);
-  return im;
-}
+RgbaImage rgba_texture(int w, int h) { return posecheck_test::rgba_texture_image<RgbaImage>(w, h); }
 
 // Mean squared 4-neighbour Laplacian of channel 0 inside a circle.
 double detail(const RgbaImage& im, double cx, double cy, double radius) {
