@@ -6,7 +6,8 @@
 //
 // Permissions, each used here (tests/browser/extension.test.mjs checks it):
 //   contextMenus - the "Check face with posecheck" entry on images, and
-//                  "Check video with posecheck" on videos
+//                  "Check video with posecheck" and "Check this frame with
+//                  posecheck" on videos
 //   offscreen    - the document that hosts the checker's module worker
 //   scripting    - injects content.js on demand (only when the user asks)
 //   host <all_urls> - injecting into the page, and offscreen.js fetching the
@@ -14,12 +15,14 @@
 
 const MENU_ID = 'posecheck-check-image';
 const VIDEO_MENU_ID = 'posecheck-check-video';
+const FRAME_MENU_ID = 'posecheck-check-frame';
 const OFFSCREEN_URL = 'offscreen.html';
 const MAX_SCAN = 24; // images per scan, visible and large enough to hold a face
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.create({ id: MENU_ID, title: 'Check face with posecheck', contexts: ['image'] });
   chrome.contextMenus.create({ id: VIDEO_MENU_ID, title: 'Check video with posecheck', contexts: ['video'] });
+  chrome.contextMenus.create({ id: FRAME_MENU_ID, title: 'Check this frame with posecheck', contexts: ['video'] });
 });
 
 // ------------------------------------------------------------ offscreen document
@@ -69,15 +72,16 @@ async function injectAllFrames(tabId) {
 const toPage = (tabId, frameId, message) => chrome.tabs.sendMessage(tabId, message, { frameId });
 
 /**
- * Checks one image (or, with kind 'video', one video) URL and shows the
- * outcome on its badges; returns the summary.
+ * Checks one image URL (kind 'image'), a whole video ('video') or the frame
+ * of a video at `time` seconds ('frame'), and shows the outcome on its
+ * badges; returns the summary.
  */
-async function checkOne(tabId, frameId, src, keys, kind = 'image') {
+async function checkOne(tabId, frameId, src, keys, kind = 'image', time = 0) {
   await toPage(tabId, frameId, { type: 'posecheck:status', keys, state: 'checking' });
   let summary;
   try {
     let url = src;
-    if (src.startsWith('blob:') && kind === 'video') {
+    if (src.startsWith('blob:') && kind !== 'image') {
       // A streamed video (MediaSource) has no file behind its blob: URL to read.
       throw new Error('this video is streamed from a blob: URL the extension cannot read; save the file and check it on the checker page');
     }
@@ -85,7 +89,7 @@ async function checkOne(tabId, frameId, src, keys, kind = 'image') {
       url = await toPage(tabId, frameId, { type: 'posecheck:read-blob', src });
       if (!url) throw new Error('could not read this blob: image');
     }
-    summary = await toOffscreen({ type: kind === 'video' ? 'check-video' : 'check', url, src });
+    summary = await toOffscreen({ type: { image: 'check', video: 'check-video', frame: 'check-frame' }[kind], url, src, time });
   } catch (e) {
     summary = { error: { code: 'internal', message: e.message } };
   }
@@ -95,12 +99,14 @@ async function checkOne(tabId, frameId, src, keys, kind = 'image') {
 
 /** The context menu's handler: checks the image or video under the pointer and opens its panel. */
 async function onMenuClicked(info, tab) {
-  if (![MENU_ID, VIDEO_MENU_ID].includes(info.menuItemId) || !info.srcUrl || !tab?.id) return null;
+  if (![MENU_ID, VIDEO_MENU_ID, FRAME_MENU_ID].includes(info.menuItemId) || !info.srcUrl || !tab?.id) return null;
   const frameId = info.frameId ?? 0;
-  const kind = info.menuItemId === VIDEO_MENU_ID ? 'video' : 'image';
+  const kind = { [MENU_ID]: 'image', [VIDEO_MENU_ID]: 'video', [FRAME_MENU_ID]: 'frame' }[info.menuItemId];
   await injectContent(tab.id, frameId);
-  const keys = await toPage(tab.id, frameId, { type: 'posecheck:find', src: info.srcUrl, kind });
-  const summary = await checkOne(tab.id, frameId, info.srcUrl, keys ?? [], kind);
+  // For a frame: the elements showing the video and where it stands now (paused or playing).
+  const found = await toPage(tab.id, frameId, { type: 'posecheck:find', src: info.srcUrl, kind: kind === 'image' ? 'image' : 'video' });
+  const keys = found?.keys ?? [];
+  const summary = await checkOne(tab.id, frameId, info.srcUrl, keys, kind, found?.time ?? 0);
   if (summary.id) { // the panel opens in the page itself, not inside a (small) frame
     if (frameId !== 0) await injectContent(tab.id, 0);
     await toPage(tab.id, 0, { type: 'posecheck:open', id: summary.id });
@@ -186,4 +192,4 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // The same handlers the menu and the popup use, for the tests and the console.
-self.posecheck = { onMenuClicked, scanTab, broadcastExpired, MENU_ID, VIDEO_MENU_ID };
+self.posecheck = { onMenuClicked, scanTab, broadcastExpired, MENU_ID, VIDEO_MENU_ID, FRAME_MENU_ID };

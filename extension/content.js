@@ -145,6 +145,11 @@
     if (summary.kind === 'video' && summary.score !== null && summary.verdict in WORDS) {
       return [summary.verdict, `video · P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[summary.verdict]}`];
     }
+    if (summary.kind === 'frame') {
+      const scored = summary.score !== null && ['little_evidence', 'uncertain', 'substantial_evidence'].includes(summary.verdict);
+      return [summary.verdict in COLORS ? summary.verdict : 'error',
+        `frame ${summary.time.toFixed(1)} s · ${scored ? `P(fake) ${Math.round(summary.score * 100)}% · ` : ''}${WORDS[summary.verdict] ?? summary.verdict}`];
+    }
     const v = summary.verdict;
     if (['little_evidence', 'uncertain', 'substantial_evidence'].includes(v) && summary.score !== null) {
       return [v, `P(fake) ${Math.round(summary.score * 100)}% · ${WORDS[v]}`];
@@ -181,7 +186,7 @@
     badge.el.textContent = text;
     badge.el.dataset.state = state;
     badge.el.style.background = COLORS[state];
-    const what = summary?.kind === 'video' ? 'video' : 'image';
+    const what = summary?.kind === 'video' ? 'video' : summary?.kind === 'frame' ? 'frame' : 'image';
     badge.el.title = summary?.error ? `posecheck could not check this ${what}: ${summary.error.message}` :
       summary?.expired ? 'posecheck no longer holds this result; check the picture again' :
       summary ? 'posecheck: click for the explanation' : 'posecheck is checking this on this computer';
@@ -233,8 +238,8 @@
           ? [...document.querySelectorAll('video')].filter((v) => srcOf(v) === message.src || v.src === message.src ||
             [...v.querySelectorAll('source')].some((s) => s.src === message.src))
           : [...document.images].filter((img) => srcOf(img) === message.src || img.src === message.src);
-        const keys = elements.map(keyFor);
-        sendResponse(keys);
+        // The video's current time: "Check this frame" checks the frame shown now.
+        sendResponse({ keys: elements.map(keyFor), time: elements[0]?.currentTime ?? 0 });
         return false;
       }
       case 'posecheck:status':

@@ -218,6 +218,43 @@ async function checkVideo(url, src) {
   }
 }
 
+/**
+ * Checks the frame of a video at `time` seconds (the one the page shows
+ * when the user asked): the extension's own copy of the video, sought there.
+ */
+async function checkFrame(url, src, time) {
+  const key = `${url}#t=${time.toFixed(3)}`;
+  if (held(byUrl.get(key))) return byUrl.get(key);
+  const c = await theChecker();
+  const blob = await fetchBlob(url, 'video', MAX_VIDEO_BYTES);
+  const objectUrl = URL.createObjectURL(blob);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.src = objectUrl;
+  try {
+    try {
+      await waitFor(video, 'loadeddata');
+    } catch (e) {
+      throw new CheckError('image_decode', `this video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
+    }
+    const at = Math.min(Math.max(0, time), Number.isFinite(video.duration) ? video.duration : time);
+    if (at > 0 && !(await seekTo(video, at))) throw new CheckError('image_decode', `the frame at ${at.toFixed(1)} s cannot be decoded. ${CODEC_ADVICE}`);
+    const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+    canvas.getContext('2d').drawImage(video, 0, 0);
+    const preview = encodePreview(previewCanvas(video));
+    preview.catch(() => {});
+    const result = await c.checkImage(canvas);
+    const entry = { result, preview, frame: { time: at } };
+    const summary = remember(key, src, entry, (id) => ({ ...summarise(id, result), kind: 'frame', time: at }));
+    return summary;
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(objectUrl);
+  }
+}
+
 function touch() {
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => chrome.runtime.sendMessage({ type: 'offscreen-idle' }).catch(() => {}), IDLE_MS);
@@ -228,8 +265,9 @@ const fromExtension = (sender) => sender.id === chrome.runtime.id && sender.url?
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message?.target !== 'offscreen' || !fromExtension(sender)) return false;
   touch();
-  if (message.type === 'check' || message.type === 'check-video') {
-    const job = queue.then(() => (message.type === 'check' ? check : checkVideo)(message.url, message.src));
+  if (message.type === 'check' || message.type === 'check-video' || message.type === 'check-frame') {
+    const job = queue.then(() => (message.type === 'check' ? check(message.url, message.src)
+      : message.type === 'check-video' ? checkVideo(message.url, message.src) : checkFrame(message.url, message.src, Number(message.time) || 0)));
     queue = job.catch(() => {});
     job.then(sendResponse, (e) => sendResponse({ error: { code: e.code ?? 'internal', message: e.message ?? String(e) } }));
     return true;

@@ -90,6 +90,8 @@ async function show() {
       `${video.framesSampled} sampled frames analysed · shown: the frame at ${video.shownTime.toFixed(1)} s` +
       (video.shownPerson !== null ? ` (person ${video.shownPerson}'s most suspicious)` : '') +
       (video.stalledAt !== null ? ` · the video could not be decoded after ${video.stalledAt.toFixed(1)} s` : '')
+    : entry.frame ? `The frame at ${entry.frame.time.toFixed(1)} s of a video, ${result.width}×${result.height} px, from ${where} · ` +
+      `${result.faces_found} face(s) found · one frame is weak evidence: "Check video" judges the people over the whole video`
     : `${result.width}×${result.height} px from ${where} · ${result.faces_found} face(s) found`;
   $('#facts').textContent = shown + (entry.version ? ` · ${entry.version}` : '');
   describe(result, entry.reading);

@@ -193,6 +193,34 @@ describe('browser extension', { skip }, () => {
     await page.screenshot({ path: join(artifactDir, 'extension-video-panel.png') });
   });
 
+  test('"Check this frame" on a video checks the frame it shows now', async () => {
+    // Played to about 1 s and paused there, as a user would stop at a frame (the test server does not serve ranges, so no seeking).
+    const shownAt = await page.evaluate(async () => {
+      const v = document.getElementById('group');
+      await v.play();
+      await new Promise((resolve) => { const tick = () => (v.currentTime >= 1 ? resolve() : requestAnimationFrame(tick)); tick(); });
+      v.pause();
+      return v.currentTime;
+    });
+    assert.ok(shownAt >= 1 && shownAt < 2, String(shownAt));
+    const src = `${imageOrigin}/group.webm`;
+    const summary = await inWorker(async ({ tab, src: s }) =>
+      self.posecheck.onMenuClicked({ menuItemId: self.posecheck.FRAME_MENU_ID, srcUrl: s, frameId: 0 }, { id: tab }), { tab: await tabId(), src });
+    assert.ok(!summary.error, JSON.stringify(summary.error));
+    assert.equal(summary.kind, 'frame');
+    assert.ok(Math.abs(summary.time - shownAt) < 0.01, `the frame the page shows (${shownAt} s): ${summary.time}`);
+    assert.ok(summary.faces_found >= 2, JSON.stringify(summary));
+    const badge = (await badges(context, page)).find((b) => b.text.startsWith('frame '));
+    assert.match(badge?.text ?? '', new RegExp(`^frame ${shownAt.toFixed(1)} s · `), JSON.stringify(await badges(context, page)));
+    let panel;
+    for (let i = 0; i < 100 && !panel; i++) {
+      panel = page.frames().find((f) => f.url().includes(`/panel.html?id=${summary.id}`));
+      if (!panel) await page.waitForTimeout(100);
+    }
+    await panel.waitForFunction(() => document.body.dataset.state, null, { timeout: 30000 });
+    assert.match(await panel.textContent('#facts'), new RegExp(`^The frame at ${shownAt.toFixed(1)} s of a video, 960×\\d+ px, .*one frame is weak evidence`));
+  });
+
   test('a streamed (blob:) video gets a clear reason, not a crash', async () => {
     const summary = await inWorker(async ({ tab }) =>
       self.posecheck.onMenuClicked({ menuItemId: self.posecheck.VIDEO_MENU_ID, srcUrl: 'blob:http://127.0.0.1/stream', frameId: 0 }, { id: tab }),
