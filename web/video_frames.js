@@ -102,20 +102,29 @@ function playUntil(video, target, rate, stallMs) {
  */
 export async function* playFrames(video, times, { stallMs = 4000 } = {}) {
   video.muted = true;
+  // The media time of the frame the video is paused on, and the last sample
+  // time. Gaps are measured from the frame shown, not from currentTime: a
+  // paused video's clock can stand a frame or more past the frame it shows,
+  // and measuring from it turned every-frame reading into a seek per frame
+  // (over 4 s each in 1080p with a key frame every 10 s: a false stall).
+  let shown = null, previous = -Infinity;
   for (const [index, t] of times.entries()) {
     let time = null;
-    const gap = t - video.currentTime;
-    if (index === 0 || gap > PLAY_THROUGH_S || gap < 0) {
+    if (shown !== null && t >= previous && (t <= shown + 1e-3 || video.ended)) {
+      time = shown; // the frame on screen is already the first at or after t (or the last one)
+    } else if (shown === null || t < previous || t - shown > PLAY_THROUGH_S) {
       time = (await seekTo(video, t, stallMs)) ? t : null;
     } else {
       // Fast enough to reach the next sample in about 0.1 s, slow enough for
       // the decoder to keep up when every frame is wanted (Chromium: <= 16).
-      time = await playUntil(video, t, Math.min(8, Math.max(1, gap / 0.1)), stallMs);
+      time = await playUntil(video, t, Math.min(8, Math.max(1, (t - shown) / 0.1)), stallMs);
     }
     if (time === null) {
       yield { index, time: t, stalled: true };
       return;
     }
+    shown = time;
+    previous = t;
     yield { index, time };
   }
 }

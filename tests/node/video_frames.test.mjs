@@ -6,24 +6,32 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { playFrames, readFrames, sampleTimes, seekFrames } from '../../web/video_frames.js';
 
-/** A video of `duration` s at `fps`, decoded on timers; `stallAfter` s: frames stop coming (a truncated file). */
+/**
+ * A video of `duration` s at `fps`, decoded on timers; `stallAfter` s: frames
+ * stop coming (a truncated file); `clockAhead` s: how far a paused video's
+ * clock stands past the frame it shows (Chromium's currentTime runs ahead of
+ * the presented frame); `seekCostMs`: what each seek takes.
+ */
 class FakeVideo extends EventTarget {
-  constructor({ duration = 10, fps = 25, rvfc = true, stallAfter = Infinity } = {}) {
+  constructor({ duration = 10, fps = 25, rvfc = true, stallAfter = Infinity, clockAhead = 0, seekCostMs = 1 } = {}) {
     super();
-    Object.assign(this, { duration, fps, stallAfter, time: 0, paused: true, ended: false, playbackRate: 1, muted: false, seeks: 0, plays: 0 });
+    Object.assign(this, { duration, fps, stallAfter, clockAhead, seekCostMs, time: 0, paused: true, ended: false, playbackRate: 1, muted: false,
+      seeks: 0, plays: 0, played: false });
     if (!rvfc) this.requestVideoFrameCallback = undefined;
   }
-  get currentTime() { return this.time; }
+  get currentTime() { return this.played ? Math.min(this.duration, this.time + this.clockAhead) : this.time; }
   set currentTime(t) {
     this.seeks++;
     this.time = Math.min(t, this.duration);
     this.ended = false;
-    if (t < this.stallAfter) setTimeout(() => this.dispatchEvent(new Event('seeked')), 1);
+    this.played = false;
+    if (t < this.stallAfter) setTimeout(() => this.dispatchEvent(new Event('seeked')), this.seekCostMs);
   }
   requestVideoFrameCallback(cb) { this.pending = cb; }
   play() {
     this.plays++;
     this.paused = false;
+    this.played = true;
     this.timer = setInterval(() => {
       const next = Math.round((this.time + 1 / this.fps) * this.fps) / this.fps;
       if (next >= this.stallAfter) return; // nothing decodes any more
@@ -83,6 +91,24 @@ describe('video frames', () => {
     assert.equal(new Set(all.slice(0, -1).map((f) => f.time)).size, all.length - 1);
     assert.ok(Math.abs(all.at(-1).time - 0.96) < 1e-9, `${all.at(-1).time}`);
     assert.equal(every.playbackRate, 1);
+  });
+
+  test('every frame of a video whose paused clock runs ahead of the frame shown: played through, never a seek per frame', async () => {
+    // As Chromium: after a pause, currentTime stands 1.5 frames past the frame on screen; a seek costs 100 ms.
+    const v = new FakeVideo({ duration: 2, fps: 25, clockAhead: 0.06, seekCostMs: 100 });
+    const times = sampleTimes(2, 25);
+    const got = await collect(playFrames(v, times, { stallMs: 150 }));
+    assert.equal(got.length, times.length, JSON.stringify(got.at(-1)));
+    assert.ok(!got.some((f) => f.stalled), 'no false stall');
+    assert.equal(v.seeks, 1, 'one seek, to the start');
+    got.forEach((f, k) => assert.ok(f.time >= times[k] - 1e-9, `sample ${k}: frame at ${f.time} is before ${times[k]}`));
+    // Samples denser than the frames get the frame on screen again, without a seek.
+    const dense = new FakeVideo({ duration: 1, fps: 10, clockAhead: 0.05 });
+    const denseTimes = sampleTimes(1, 20);
+    const twice = await collect(playFrames(dense, denseTimes));
+    assert.equal(dense.seeks, 1);
+    assert.equal(twice.length, denseTimes.length);
+    assert.ok(new Set(twice.map((f) => f.time)).size <= 11);
   });
 
   test('the playing reader seeks across long gaps and reports a stall', async () => {
