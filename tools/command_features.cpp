@@ -32,6 +32,7 @@
 #include "extra_features.h"
 #include "feature_table.h"
 #include "degrade.h"
+#include "paste_centre.h"
 #include "self_blend.h"
 
 namespace posecheck::cli {
@@ -70,8 +71,10 @@ struct Sink {
   // --extra: also the columns of research/extra_features.h (needs the 3D face).
   const FaceModel3D* extra_face = nullptr;
   PoseSolverOptions solver;
-  // Landmarks of each judged row (by row index), for the track columns.
+  // Landmarks and picture size of each judged row (by row index), for the
+  // track columns and --paste-centre.
   std::map<std::size_t, Landmarks> landmarks;
+  std::map<std::size_t, std::pair<int, int>> sizes;
   // --self-blend SEED: rows of self-blended copies of the real inputs
   // (research/self_blend.h) instead of rows of the inputs.
   std::optional<std::uint64_t> self_blend_seed;
@@ -79,6 +82,9 @@ struct Sink {
   // --degrade SEED: rows of whole-frame degraded copies of every input
   // (research/degrade.h; same label) instead of rows of the inputs.
   std::optional<std::uint64_t> degrade_seed;
+  // --paste-centre SEED: rows of landmark pseudo-fakes made from the real
+  // tracks (research/paste_centre.h) instead of rows of the inputs.
+  std::optional<std::uint64_t> paste_seed;
 };
 
 // Track columns (core/track_evidence.h): for every video, per face index,
@@ -134,6 +140,7 @@ void add_image_result(Sink& sink, const ImageResult& r, FeatureRow base, const I
       row.status = "ok";
       row.set_features(*f.features, f.rotation_difference_deg);
       sink.landmarks[sink.rows.size()] = f.landmarks;
+      sink.sizes[sink.rows.size()] = {r.width, r.height};
       if (image) add_blend_columns(row, *image, f.landmarks);
       if (sink.extra_face) research::add_extra_columns(row, f, *sink.extra_face, r.width, r.height, sink.solver);
       ++sink.counts.ok;
@@ -192,6 +199,62 @@ void check_picture(Checker& checker, const CheckerOptions& options, const ImageV
   row.split = "self-blend";
   const ImageView blended_view = blended.view();
   add_image_result(sink, checker.check(blended_view, options), row, &blended_view);
+}
+
+// --paste-centre: replaces the rows by pseudo-fakes of the real tracks
+// (video and face index; at least 2 judged frames): each track's inner face
+// pasted as a swap pipeline would (research/paste_centre.h, recipe from the
+// seed and the video), then judged again on those landmarks. Rows: label
+// fake, video "<video>#paste", split "paste", the real rows' group.
+void replace_by_pasted_tracks(Sink& sink, Checker& checker, const CheckerOptions& options) {
+  std::map<std::string, std::vector<std::size_t>> tracks;
+  for (const auto& [i, lm] : sink.landmarks) {
+    if (sink.rows[i].label != "real") continue;
+    tracks[sink.rows[i].video + "#" + std::to_string(sink.rows[i].face)].push_back(i);
+  }
+  std::vector<FeatureRow> rows;
+  std::map<std::size_t, Landmarks> landmarks;
+  std::map<std::size_t, std::pair<int, int>> sizes;
+  Counts counts;
+  for (const auto& [key, members] : tracks) {
+    if (members.size() < 2) continue;
+    std::vector<Landmarks> track;
+    for (auto i : members) track.push_back(sink.landmarks.at(i));
+    const auto pasted = research::paste_centre(track, research::draw_paste_recipe(*sink.paste_seed ^ fnv1a(key)));
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      const auto [w, h] = sink.sizes.at(members[k]);
+      ImageResult r;
+      r.width = w;
+      r.height = h;
+      r.faces_found = 1;
+      r.camera = checker.camera(options);
+      r.faces.push_back(checker.judge_landmarks(pasted[k], w, h, options));
+      FeatureRow row = sink.rows[members[k]];
+      row.label = "fake";
+      row.video += "#paste";
+      row.split = "paste";
+      row.extra.clear();
+      row.has_features = false;
+      Sink one;
+      add_image_result(one, r, row);
+      for (auto& out : one.rows) {
+        out.face = row.face;
+        if (out.status == "ok") {
+          landmarks[rows.size()] = pasted[k];
+          sizes[rows.size()] = {w, h};
+        }
+        rows.push_back(out);
+      }
+      counts.ok += one.counts.ok;
+      counts.cannot_judge += one.counts.cannot_judge;
+    }
+  }
+  counts.inputs = sink.counts.inputs;
+  counts.errors = sink.counts.errors;
+  sink.rows = std::move(rows);
+  sink.landmarks = std::move(landmarks);
+  sink.sizes = std::move(sizes);
+  sink.counts = counts;
 }
 
 // File name "016.jpg" -> 16; else -1.
@@ -294,7 +357,9 @@ int usage(const std::string& why) {
                "  --self-blend SEED: instead of the inputs' rows, rows of self-blended copies of the real inputs (pseudo-fakes,\n"
                "    research/self_blend.h; labelled fake, split self-blend) for `train`/`eval --nested --train-extra`\n"
                "  --degrade SEED: instead of the inputs' rows, rows of a whole-frame degraded copy of every input (blur, shrink,\n"
-               "    JPEG; research/degrade.h; same label, split degraded) for `train`/`eval --nested --train-extra`\n",
+               "    JPEG; research/degrade.h; same label, split degraded) for `train`/`eval --nested --train-extra`\n"
+               "  --paste-centre SEED: instead of the inputs' rows, landmark pseudo-fakes of the real tracks: the inner face pasted\n"
+               "    as a swap pipeline does (research/paste_centre.h; labelled fake, split paste)\n",
                why.c_str());
   return 2;
 }
@@ -305,7 +370,7 @@ int command_features(const Args& args) {
   ParsedArgs parsed;
   try {
     parsed = parse_args(args, {"out", "label", "group", "manifest", "split", "group-by", "landmarks", "model-dir", "landmark-model",
-                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars", "self-blend", "degrade"}, {"extra"});
+                               "upsample", "fps", "max-faces", "camera", "landmark-box", "group-chars", "self-blend", "degrade", "paste-centre"}, {"extra"});
     if (!parsed.has("out")) throw UsageError("--out FILE.csv is required");
     const int sources = int(parsed.has("manifest")) + int(parsed.has("landmarks")) + int(!parsed.positional.empty());
     if (sources != 1) throw UsageError("give exactly one of: INPUT files, --manifest CSV, --landmarks CSV");
@@ -322,6 +387,11 @@ int command_features(const Args& args) {
       if (parsed.has("landmarks")) throw UsageError("--self-blend needs pictures (not --landmarks)");
       const double seed = parsed.get_number("self-blend", -1);
       if (seed < 0 || seed != std::floor(seed) || seed > 9e15) throw UsageError("--self-blend SEED must be a whole number >= 0");
+    }
+    if (parsed.has("paste-centre")) {
+      if (parsed.has("degrade") || parsed.has("self-blend")) throw UsageError("give one of --paste-centre, --degrade and --self-blend");
+      const double seed = parsed.get_number("paste-centre", -1);
+      if (seed < 0 || seed != std::floor(seed) || seed > 9e15) throw UsageError("--paste-centre SEED must be a whole number >= 0");
     }
     if (parsed.has("degrade")) {
       if (parsed.has("landmarks")) throw UsageError("--degrade needs pictures (not --landmarks)");
@@ -349,6 +419,7 @@ int command_features(const Args& args) {
   Sink sink;
   if (parsed.has("self-blend")) sink.self_blend_seed = std::uint64_t(parsed.get_number("self-blend", 0));
   if (parsed.has("degrade")) sink.degrade_seed = std::uint64_t(parsed.get_number("degrade", 0));
+  if (parsed.has("paste-centre")) sink.paste_seed = std::uint64_t(parsed.get_number("paste-centre", 0));
   if (parsed.has("extra")) {
     sink.extra_face = &checker.face_model();
     sink.solver = options.solver;
@@ -418,6 +489,7 @@ int command_features(const Args& args) {
     }
   }
 
+  if (sink.paste_seed) replace_by_pasted_tracks(sink, checker, options);
   add_track_columns(sink);
   research::write_feature_csv(parsed.get("out", ""), sink.rows);
   const Counts& c = sink.counts;
