@@ -92,7 +92,7 @@ Classifier Classifier::parse(const std::string& text) {
       } else if (key == "camera") {
         std::string name;
         ls >> name;
-        try { m.camera = parse_camera_model(name); } catch (const std::invalid_argument& e) { bad(ln, e.what()); }
+        try { m.camera = parse_camera_model(name); } catch (const Error& e) { bad(ln, e.what()); }
       } else if (key == "mean") {
         m.mean = numbers(ls, ln);
       } else if (key == "std") {

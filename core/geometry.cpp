@@ -1,5 +1,7 @@
 #include "geometry.h"
 
+#include "errors.h"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -47,7 +49,7 @@ const std::vector<int>& face_outline_indices() {
 }
 
 CameraIntrinsics camera_for_image(int width, int height) {
-  if (width <= 0 || height <= 0) throw std::invalid_argument("camera_for_image: image size must be positive");
+  if (width <= 0 || height <= 0) throw Error(ErrorCode::kInvalidArgument, "camera_for_image: image size must be positive");
   CameraIntrinsics c;
   c.fx = c.fy = width;
   // The paper's code: center = (w/2, h/2) with OpenCV pixel-centre coordinates.
@@ -61,7 +63,7 @@ const char* camera_model_name(CameraModel m) { return m == CameraModel::kPaper ?
 CameraModel parse_camera_model(const std::string& name) {
   if (name == "paper") return CameraModel::kPaper;
   if (name == "face") return CameraModel::kFace;
-  throw std::invalid_argument("unknown camera '" + name + "' (expected paper or face)");
+  throw Error(ErrorCode::kInvalidArgument, "unknown camera '" + name + "' (expected paper or face)");
 }
 
 LandmarkFrame landmark_frame(const Landmarks& landmarks) {
@@ -77,7 +79,7 @@ LandmarkFrame landmark_frame(const Landmarks& landmarks) {
 CameraIntrinsics camera_for_face(const Landmarks& landmarks, double focal_per_spread) {
   const LandmarkFrame f = landmark_frame(landmarks);
   if (!(f.spread > 0) || !std::isfinite(f.spread) || !(focal_per_spread > 0)) {
-    throw std::invalid_argument("camera_for_face: landmarks must be finite and not all at one point");
+    throw Error(ErrorCode::kInvalidArgument, "camera_for_face: landmarks must be finite and not all at one point");
   }
   CameraIntrinsics c;
   c.fx = c.fy = focal_per_spread * f.spread;

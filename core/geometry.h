@@ -55,7 +55,8 @@ struct CameraIntrinsics {
 };
 
 // The paper's camera for an image of width x height pixels: fx = fy = width,
-// principal point at (width/2, height/2). Requires width, height > 0.
+// principal point at (width/2, height/2). Requires width, height > 0 (else
+// throws Error kInvalidArgument).
 CameraIntrinsics camera_for_image(int width, int height);
 
 // Which pinhole camera the head poses are solved with.
@@ -70,7 +71,7 @@ CameraIntrinsics camera_for_image(int width, int height);
 enum class CameraModel { kPaper, kFace };
 // "paper", "face".
 const char* camera_model_name(CameraModel m);
-// Throws std::invalid_argument on another name.
+// Throws Error kInvalidArgument on another name.
 CameraModel parse_camera_model(const std::string& name);
 
 // Focal length of the face-centred camera, in units of the landmarks'
@@ -101,7 +102,7 @@ LandmarkFrame landmark_frame(const Landmarks& landmarks);
 
 // The face-centred camera: principal point at the centroid of the 68
 // landmarks, fx = fy = focal_per_spread * spread.
-// Requires: finite points, not all equal (else throws std::invalid_argument).
+// Requires: finite points, not all equal (else throws Error kInvalidArgument).
 CameraIntrinsics camera_for_face(const Landmarks& landmarks, double focal_per_spread = kFaceCameraFocalPerSpread);
 
 // The camera of `model` for one face in an image of width x height pixels.

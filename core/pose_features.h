@@ -25,7 +25,9 @@ namespace posecheck {
 // kBlendSectors: those 6 and the 6 sector measures (blend_sector_features()).
 enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT, kTrack, kBlend, kBlendSectors };
 
-constexpr FeatureVariant kDefaultVariant = FeatureVariant::kRmatT;
+// The pose cue's variant when none is named (`posecheck train`): the one the
+// shipped classifier (models/classifier.txt) uses; a test holds them equal.
+constexpr FeatureVariant kDefaultVariant = FeatureVariant::kRmat;
 
 // "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t", "track", "blend", "blend_sectors".
 const char* variant_name(FeatureVariant v);

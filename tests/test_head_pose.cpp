@@ -424,10 +424,10 @@ TEST(Camera, FaceCameraFollowsTheLandmarks) {
   EXPECT_DOUBLE_EQ(c.fy, c.fx);
   posecheck::Landmarks same;
   same.fill(Point2(5, 5));
-  EXPECT_THROW(posecheck::camera_for_face(same), std::invalid_argument);
+  EXPECT_THROW(posecheck::camera_for_face(same), posecheck::Error);
   EXPECT_EQ(posecheck::parse_camera_model("paper"), posecheck::CameraModel::kPaper);
   EXPECT_EQ(posecheck::parse_camera_model("face"), posecheck::CameraModel::kFace);
-  EXPECT_THROW(posecheck::parse_camera_model("Face"), std::invalid_argument);
+  EXPECT_THROW(posecheck::parse_camera_model("Face"), posecheck::Error);
   EXPECT_STREQ(posecheck::camera_model_name(posecheck::CameraModel::kFace), "face");
 }
 

@@ -8,8 +8,10 @@
 #include <Eigen/Geometry>
 #include <gtest/gtest.h>
 
+#include "classifier.h"
 #include "errors.h"
 #include "pose_features.h"
+#include "test_support.h"
 
 namespace {
 
@@ -42,7 +44,12 @@ TEST(PoseFeatures, VariantLengthsAndNames) {
     seen.insert(posecheck::variant_name(v));
   }
   EXPECT_EQ(seen.size(), 6u);
-  EXPECT_EQ(posecheck::kDefaultVariant, FeatureVariant::kRmatT);
+}
+
+// The default variant is a fact about the shipped pose classifier, not a constant of its own.
+TEST(PoseFeatures, TheDefaultVariantIsTheShippedClassifiers) {
+  const auto c = posecheck::Classifier::parse(posecheck_test::read_file(posecheck_test::source_path("models/classifier.txt")));
+  EXPECT_EQ(std::string(posecheck::variant_name(c.variant())), posecheck::variant_name(posecheck::kDefaultVariant));
 }
 
 TEST(PoseFeatures, UnknownVariantNameThrows) {

@@ -176,7 +176,7 @@ CheckerOptions checker_options(const ParsedArgs& parsed) {
   if (parsed.has("camera")) {
     try {
       o.camera = parse_camera_model(parsed.get("camera", ""));
-    } catch (const std::invalid_argument& e) {
+    } catch (const Error& e) {
       throw UsageError(std::string("--camera: ") + e.what());
     }
   }
