@@ -20,10 +20,13 @@
 // It is front-facing by construction. A caller may instead pass a start pose
 // (the checker starts the central-face solve from the whole-face pose).
 //
-// Stopping rule: stop when an accepted step lowers the cost by less than
-// relative_tolerance * cost (or the cost is below 1e-20 px^2), or when the
-// step's largest parameter change is below step_tolerance; stop without
-// convergence after max_iterations evaluated steps.
+// Stopping rule (converged): an accepted step lowered the cost by less than
+// relative_tolerance * the new cost, or the cost is below 1e-20 px^2, or the
+// step's size is below step_tolerance; or a rejected step (cost not lowered,
+// or the face behind the camera) raised the damping above 1e12 or was itself
+// below step_tolerance (no improving step exists: a minimum). The step's size
+// is |rotation change| (rad) + |translation change| / max(1, |translation|).
+// Not converged: max_iterations steps evaluated, accepted or rejected.
 #pragma once
 
 #include <string>

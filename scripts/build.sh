@@ -32,6 +32,11 @@ if [ ! -f "$pclm" ] || [ "$pclm" -ot /usr/share/dlib/shape_predictor_68_face_lan
     exit 1
   fi
 fi
+# The text models go into the page only as pinned in models/SHA256SUMS.
+if ! (cd models && sha256sum --check --quiet --ignore-missing SHA256SUMS); then
+  echo "build.sh: a file in models/ does not match models/SHA256SUMS (retrained? re-pin deliberately)" >&2
+  exit 1
+fi
 for f in face3d.txt classifier.txt track_classifier.txt blend_classifier.txt combination.txt; do
   [ -f "models/$f" ] && cp -u "models/$f" web/dist/models/
 done
