@@ -17,6 +17,7 @@
 
 using namespace posecheck;
 
+using posecheck_test::face_points;
 using posecheck_test::rigid_track;
 
 TEST(TrackEvidence, APastedFlatCentreIsFlatterThanItsJawARigidHeadIsNot) {
