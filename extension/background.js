@@ -5,9 +5,10 @@
 // the offscreen document (offscreen.js), which survives the worker.
 //
 // Permissions, each used here (tests/browser/extension.test.mjs checks it):
-//   contextMenus - the "Check face with posecheck" entry on images, and
+//   contextMenus - the "Check face with posecheck" entry on images,
 //                  "Check video with posecheck" and "Check this frame with
-//                  posecheck" on videos
+//                  posecheck" on videos, and "Check the pictures on this
+//                  page" elsewhere (the popup's scan)
 //   offscreen    - the document that hosts the checker's module worker
 //   scripting    - injects content.js on demand (only when the user asks)
 //   host <all_urls> - injecting into the page, and offscreen.js fetching the
@@ -16,6 +17,7 @@
 const MENU_ID = 'posecheck-check-image';
 const VIDEO_MENU_ID = 'posecheck-check-video';
 const FRAME_MENU_ID = 'posecheck-check-frame';
+const PAGE_MENU_ID = 'posecheck-check-page';
 const OFFSCREEN_URL = 'offscreen.html';
 const MAX_SCAN = 24; // images per scan, visible and large enough to hold a face
 
@@ -23,6 +25,8 @@ chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.create({ id: MENU_ID, title: 'Check face with posecheck', contexts: ['image'] });
   chrome.contextMenus.create({ id: VIDEO_MENU_ID, title: 'Check video with posecheck', contexts: ['video'] });
   chrome.contextMenus.create({ id: FRAME_MENU_ID, title: 'Check this frame with posecheck', contexts: ['video'] });
+  // Anywhere else on a page (CSS background pictures have no menu of their own): the popup's scan.
+  chrome.contextMenus.create({ id: PAGE_MENU_ID, title: 'Check the pictures on this page with posecheck', contexts: ['page', 'frame'] });
 });
 
 // ------------------------------------------------------------ offscreen document
@@ -99,6 +103,7 @@ async function checkOne(tabId, frameId, src, keys, kind = 'image', time = 0) {
 
 /** The context menu's handler: checks the image or video under the pointer and opens its panel. */
 async function onMenuClicked(info, tab) {
+  if (info.menuItemId === PAGE_MENU_ID && tab?.id) return scanTab(tab.id);
   if (![MENU_ID, VIDEO_MENU_ID, FRAME_MENU_ID].includes(info.menuItemId) || !info.srcUrl || !tab?.id) return null;
   const frameId = info.frameId ?? 0;
   const kind = { [MENU_ID]: 'image', [VIDEO_MENU_ID]: 'video', [FRAME_MENU_ID]: 'frame' }[info.menuItemId];
@@ -115,29 +120,34 @@ async function onMenuClicked(info, tab) {
 }
 
 /**
- * The popup's handler: checks the visible pictures of a tab and of its
- * frames (images large enough to hold a face, and CSS backgrounds).
+ * The popup's handler (and the page menu's): checks the visible pictures of
+ * a tab and of its frames (images large enough to hold a face, the frame
+ * each visible video shows, and CSS backgrounds). Returns counts, and in
+ * resultMs when each picture's result reached its badges (ms from the start).
  */
 async function scanTab(tabId) {
   const frames = await injectAllFrames(tabId);
-  const bySrc = new Map(); // one check per distinct picture: src -> [{frameId, keys}]
+  const started = performance.now();
+  const bySrc = new Map(); // one check per distinct picture (a video's frame: per time): id -> [{frameId, keys}]
   let images = 0;
   for (const frameId of frames) {
     const listed = (await toPage(tabId, frameId, { type: 'posecheck:list' }).catch(() => null)) ?? [];
     images += listed.length;
-    for (const { key, src } of listed) {
-      const places = bySrc.get(src) ?? [];
+    for (const { key, src, kind = 'image', time = 0 } of listed) {
+      const id = kind === 'frame' ? `${src}#t=${time}` : src;
+      const places = bySrc.get(id) ?? [];
       const here = places.find((p) => p.frameId === frameId);
       if (here) here.keys.push(key);
-      else places.push({ frameId, keys: [key] });
-      bySrc.set(src, places);
+      else places.push({ frameId, keys: [key], src, kind, time });
+      bySrc.set(id, places);
     }
   }
-  const counts = { images, frames: frames.length, checked: 0, faces: 0, no_face: 0, errors: 0, verdicts: {} };
-  for (const [src, places] of [...bySrc].slice(0, MAX_SCAN)) {
+  const counts = { images, frames: frames.length, checked: 0, faces: 0, no_face: 0, errors: 0, verdicts: {}, resultMs: [] };
+  for (const [, places] of [...bySrc].slice(0, MAX_SCAN)) {
     // Checked once (a failure too: not fetched again in this scan); the other frames showing it get the same answer.
     const [first, ...others] = places;
-    const s = await checkOne(tabId, first.frameId, src, first.keys);
+    const s = await checkOne(tabId, first.frameId, first.src, first.keys, first.kind, first.time);
+    counts.resultMs.push(Math.round(performance.now() - started)); // when each result reached its badges
     for (const { frameId, keys } of others) {
       await toPage(tabId, frameId, { type: 'posecheck:status', keys, state: 'checking' }).catch(() => {});
       await toPage(tabId, frameId, { type: 'posecheck:result', keys, summary: s }).catch(() => {});
@@ -192,4 +202,4 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // The same handlers the menu and the popup use, for the tests and the console.
-self.posecheck = { onMenuClicked, scanTab, broadcastExpired, MENU_ID, VIDEO_MENU_ID, FRAME_MENU_ID };
+self.posecheck = { onMenuClicked, scanTab, broadcastExpired, MENU_ID, VIDEO_MENU_ID, FRAME_MENU_ID, PAGE_MENU_ID };

@@ -120,7 +120,11 @@
     return style.visibility !== 'hidden' && Number(style.opacity) !== 0;
   }
 
-  /** The visible pictures: <img> elements large enough for a face, and elements showing a CSS background picture. */
+  /**
+   * The visible pictures: <img> elements large enough for a face, the frame
+   * each visible <video> shows now (kind 'frame'), and elements showing a
+   * CSS background picture.
+   */
   function visibleImages() {
     const out = [];
     for (const img of document.images) {
@@ -128,10 +132,17 @@
       if (!src || !img.complete || img.naturalWidth < MIN_NATURAL || img.naturalHeight < MIN_NATURAL) continue;
       if (onScreen(img)) out.push({ key: keyFor(img), src });
     }
+    // Videos: the frame each one shows now (paused or playing), checked as a picture.
+    for (const v of document.querySelectorAll('video')) {
+      const src = srcOf(v);
+      if (src && v.readyState >= 2 && v.videoWidth >= MIN_NATURAL && v.videoHeight >= MIN_NATURAL && onScreen(v)) {
+        out.push({ key: keyFor(v), src, kind: 'frame', time: v.currentTime });
+      }
+    }
     let looked = 0;
     for (const el of document.body?.querySelectorAll('*') ?? []) {
       if (++looked > MAX_BACKGROUND_ELEMENTS) break;
-      if (el instanceof HTMLImageElement || el.closest('posecheck-overlay')) continue;
+      if (el instanceof HTMLImageElement || el instanceof HTMLVideoElement || el.closest('posecheck-overlay')) continue;
       const src = backgroundUrl(el);
       if (src && /^(https?|data|blob):/.test(src) && onScreen(el)) out.push({ key: keyFor(el), src });
     }

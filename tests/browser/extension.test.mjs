@@ -236,9 +236,11 @@ describe('browser extension', { skip }, () => {
     assert.ok(bytes <= MAX_EXTENSION_BYTES, `${(bytes / 1048576).toFixed(1)} MB`);
   });
 
-  test('the popup scan checks the visible images large enough for a face; a test pattern has no face', async () => {
+  test('the popup scan checks the visible images large enough for a face and the frame the video shows; a test pattern has no face', async () => {
     const counts = await inWorker((tab) => self.posecheck.scanTab(tab), await tabId());
-    assert.equal(counts.images, 2, `face.jpg at 480 px and noface.png; the 40 px thumbnail is skipped: ${JSON.stringify(counts)}`);
+    assert.equal(counts.images, 3, `face.jpg at 480 px, noface.png and the (played) video's frame; the 40 px thumbnail is skipped: ${JSON.stringify(counts)}`);
+    assert.equal(counts.resultMs.length, 3);
+    assert.ok((await badges(context, page)).some((b) => /^frame \d+\.\d s · /.test(b.text)), 'the video\'s frame has its badge');
     assert.equal(counts.errors, 0);
     assert.equal(counts.no_face, 1, JSON.stringify(counts));
     const states = (await badges(context, page)).map((b) => b.state);
@@ -262,7 +264,7 @@ describe('browser extension', { skip }, () => {
     await popup.waitForFunction(() => !document.querySelector('#scan').disabled, null, { timeout: 60000 });
     const status = await popup.textContent('#status');
     await popup.close();
-    assert.match(status, /^2 image\(s\) checked: .*1 no face/, status);
+    assert.match(status, /^3 image\(s\) checked: .*1 no face/, status);
     assert.deepEqual(errors, []);
   });
 
