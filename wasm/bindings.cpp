@@ -403,6 +403,20 @@ std::string version() {
   return "posecheck 0.1.0 (reads landmarks: dlib-shape-predictor-v1, posecheck-compact-v1; face3d: 1; classifier: 1; combination: 1)";
 }
 
+// The landmark groups of core/geometry.h (0-based), so the overlay draws the
+// very points the poses use: {whole: [...], central: [...]}.
+val landmark_groups() {
+  auto list = [](const std::vector<int>& idx) {
+    val a = val::array();
+    for (int i : idx) a.call<void>("push", i);
+    return a;
+  };
+  val out = val::object();
+  out.set("whole", list(whole_face_indices()));
+  out.set("central", list(central_face_indices()));
+  return out;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(posecheck) {
@@ -420,4 +434,5 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("judgeLandmarks", &Analyzer::judgeLandmarks)
       .function("profile", &Analyzer::profile);
   emscripten::function("version", &version);
+  emscripten::function("landmarkGroups", &landmark_groups);
 }

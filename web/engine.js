@@ -97,6 +97,8 @@ export async function createEngine(o) {
      */
     loadTimes: { moduleMs: instantiated - started, modelsMs: loaded - instantiated, landmarkModelMs, othersMs },
     version: () => module.version(),
+    /** The landmark groups the poses use (core/geometry.h, 0-based): {whole, central}. */
+    landmarkGroups: () => module.landmarkGroups(),
     /** Checks RGBA pixels; returns the result object (fields as the CLI's JSON). */
     check: withPixels((w, h, opt) => analyzer.check(w, h, opt, -1)),
     /** Starts a video: the frames checked with checkVideoFrame until endVideo() are linked into people. */

@@ -14,6 +14,10 @@ export const COLORS = Object.freeze({
   label: { little_evidence: '#000', uncertain: '#000', substantial_evidence: '#fff', cannot_judge: '#000', not_scored: '#fff' },
 });
 
+// The landmark groups of core/geometry.h, here because the overlay draws on
+// the page's main thread, where the module does not run; the module exports
+// the core's own (engine landmarkGroups()) and tests/node/overlay.test.mjs
+// holds the two equal.
 /** 0-based indices of the paper's central face: points 18-36, 49, 55. */
 export const CENTRAL = new Set([...Array.from({ length: 19 }, (_, i) => 17 + i), 48, 54]);
 /** 0-based indices of the paper's whole face: points 1-36, 49, 55 (the central face and the jaw line). */

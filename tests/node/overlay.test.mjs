@@ -23,6 +23,12 @@ describe('overlay', () => {
     assert.notEqual(COLORS.unused, COLORS.outer);
   });
 
+  test('the overlay\'s landmark groups are the core\'s (one definition, core/geometry.h)', () => {
+    const groups = e.landmarkGroups();
+    assert.deepEqual([...CENTRAL].sort((a, b) => a - b), [...groups.central].sort((a, b) => a - b));
+    assert.deepEqual([...WHOLE].sort((a, b) => a - b), [...groups.whole].sort((a, b) => a - b));
+  });
+
   test('both poses project inside their face box, and the words match the result', () => {
     const px = decodeNative(join(demoDir, 'sample3.jpg'));
     const r = e.check(px.rgba, px.width, px.height);
