@@ -69,8 +69,12 @@ window.runWebcam = async (seconds, live) => {
 
 window.runFaceApi = async (urls, repeat) => {
   const faceapi = await import('/node_modules/@vladmandic/face-api/dist/face-api.esm.js');
-  // Headless Chromium has no GPU here: WebGL would be software-emulated, so
-  // use tfjs's CPU backend (the bundle registers no WebAssembly backend).
+  // The peer as its users run it without a GPU: tfjs's WebAssembly backend
+  // (SIMD; threads need cross-origin isolation, which this page does not
+  // have). The bundle registers the backend; its .wasm files come from
+  // @tensorflow/tfjs-backend-wasm (the version face-api is built with).
+  // Headless Chromium here has no GPU, so WebGL would be software-emulated.
+  faceapi.tf.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   if (!(await faceapi.tf.setBackend('wasm').catch(() => false))) await faceapi.tf.setBackend('cpu');
   await faceapi.tf.ready();
   const base = '/node_modules/@vladmandic/face-api/model';

@@ -74,7 +74,7 @@ async function fetchBlob(url, what, maxBytes) {
 // and truncated files are read as the browser shows them.
 async function decodeImage(blob) {
   try {
-    return await decodePicture(blob);
+    return await decodePicture(blob, { readAsShown: 'any' }); // what the page shows, even a file cut short
   } catch (e) {
     throw new CheckError(e.code ?? 'image_decode', e.message);
   }

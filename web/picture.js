@@ -3,7 +3,9 @@
 //   - pictures over the core's pixel limits are shrunk while decoding, never
 //     refused (an 8000 x 8000 photo is checked at 6324 x 6324);
 //   - pictures createImageBitmap cannot read from bytes but the browser can
-//     show (SVG, a truncated JPEG) are read as the browser draws them.
+//     show are read as the browser draws them: SVGs always, anything else
+//     (a JPEG cut short) only when asked (the extension, which checks what a
+//     web page shows).
 // The limits are the core's (core/image_view.h; tests/node/picture.test.mjs
 // holds them equal).
 
@@ -41,8 +43,36 @@ async function imageElement(blob) {
   }
 }
 
+// Whether a decoded picture has data down to its last rows: a file whose
+// header declares more pixels than its data holds (a decompression bomb, a
+// file cut short) decodes with its missing rows in one flat colour. Checked
+// where it matters, for pictures large enough to be shrunk: a bottom eighth
+// of identical pixels there means the data ran out. (Only the rows are read.)
+function fillsItsPicture(bitmap) {
+  const rows = Math.max(1, Math.floor(bitmap.height / 8));
+  const canvas = new OffscreenCanvas(bitmap.width, rows);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, bitmap.height - rows, bitmap.width, rows, 0, 0, bitmap.width, rows);
+  const d = ctx.getImageData(0, 0, bitmap.width, rows).data;
+  for (let i = 4; i < d.length; i += 4) {
+    if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) return true;
+  }
+  return false;
+}
+
+// An SVG drawing, by its type or its first bytes.
+async function isSvg(blob) {
+  if (/^image\/svg\+xml\b/i.test(blob.type)) return true;
+  const head = (await blob.slice(0, 256).text()).trimStart();
+  return /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(head);
+}
+
 /**
- * Decodes `blob` for checking.
+ * Decodes `blob` for checking. readAsShown: when the bytes cannot be decoded,
+ * 'svg' reads an SVG drawing as the browser draws it and refuses anything
+ * else (the page: a user's own file that does not decode is corrupt, and
+ * saying so is the honest answer); 'any' reads whatever the browser can show
+ * (the extension: the picture a web page shows, e.g. a JPEG cut short).
  * Ensures: {bitmap, width, height, original: {width, height}, scale, asShown},
  * with bitmap.width * bitmap.height <= MAX_IMAGE_PIXELS and each side <=
  * MAX_IMAGE_SIDE; scale < 1 when it was shrunk; asShown when the bytes could
@@ -50,7 +80,7 @@ async function imageElement(blob) {
  * part of a truncated file that arrived). Throws an Error with
  * code 'image_decode' when the browser can neither decode nor show it.
  */
-export async function decodePicture(blob) {
+export async function decodePicture(blob, { readAsShown = 'svg' } = {}) {
   let img;
   try {
     img = await imageElement(blob);
@@ -67,9 +97,18 @@ export async function decodePicture(blob) {
   let bitmap, asShown = false;
   try {
     bitmap = await createImageBitmap(blob, resize); // from the bytes: the decoder may shrink while decoding
-  } catch {
+    if (fit.scale < 1 && !fillsItsPicture(bitmap)) {
+      bitmap.close();
+      throw Object.assign(new Error(`this file declares ${natural.width}×${natural.height} px but its data does not fill them ` +
+        '(corrupt or cut short)'), { code: 'image_decode', final: true });
+    }
+  } catch (e) {
+    if (e.final) throw e;
     // Not decodable from the bytes alone (an SVG, a truncated file): the
-    // pixels the browser draws for it.
+    // pixels the browser draws for it, where that is asked for.
+    if (readAsShown !== 'any' && !(await isSvg(blob))) {
+      throw Object.assign(new Error('this is not an image the browser can decode (it may be corrupt or cut short)'), { code: 'image_decode' });
+    }
     try {
       const canvas = new OffscreenCanvas(fit.width, fit.height);
       canvas.getContext('2d').drawImage(img, 0, 0, fit.width, fit.height);

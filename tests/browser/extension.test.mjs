@@ -69,10 +69,12 @@ describe('browser extension', { skip }, () => {
     const gallery = (frameOrigin) => `<!doctype html><meta charset="utf-8"><title>gallery</title><link rel="icon" href="data:,">
       <iframe id="frame" src="${frameOrigin}/frame.html" width="460" height="420"></iframe>
       <div id="bg" style="width: 400px; height: 285px; background: url(/face.jpg?bg) center / cover"></div>
-      <img id="svg" src="/drawing.svg" width="300" alt="a drawing"> <img id="huge" src="/huge.jpg" width="400" alt="huge">`;
+      <img id="svg" src="/drawing.svg" width="300" alt="a drawing"> <img id="huge" src="/huge.jpg" width="400" alt="huge">
+      <img id="cut" src="/cut-short.jpg" width="300" alt="cut short">`;
     const files = { '/face.jpg': readFileSync(join(fixtures, 'face.jpg')), '/noface.png': readFileSync(join(fixtures, 'noface.png')),
       '/group.webm': readFileSync(join(fixtures, 'group.webm')), '/drawing.svg': readFileSync(join(fixtures, 'drawing.svg')),
-      '/huge.jpg': readFileSync(join(fixtures, 'huge.jpg')), '/small-face.jpg': readFileSync(join(fixtures, 'small-face.jpg')) };
+      '/huge.jpg': readFileSync(join(fixtures, 'huge.jpg')), '/small-face.jpg': readFileSync(join(fixtures, 'small-face.jpg')),
+      '/cut-short.jpg': readFileSync(join(fixtures, 'cut-short.jpg')) };
     images = await serve(files);
     imageOrigin = `http://localhost:${images.port}`; // a different origin from the page's: cross-origin images
     const html = `<!doctype html><meta charset="utf-8"><title>extension test</title>
@@ -350,16 +352,17 @@ describe('browser extension', { skip }, () => {
     await frame().waitForFunction(() => document.images[0]?.complete && document.images[0].naturalWidth > 0);
     const tab = await inWorker(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, `${imageOrigin}/gallery.html`);
     const counts = await inWorker((t) => self.posecheck.scanTab(t), tab);
-    // The framed image, the CSS background, the SVG and the 8000 x 8000 photo; the page and its frame.
+    // The framed image, the CSS background, the SVG, the 8000 x 5700 photo and the JPEG cut short (read as the page shows it); the page and its frame.
     assert.equal(counts.frames, 2, JSON.stringify(counts));
-    assert.equal(counts.images, 4, JSON.stringify(counts));
+    assert.equal(counts.images, 5, JSON.stringify(counts));
     assert.equal(counts.errors, 0, JSON.stringify(counts));
     assert.equal(counts.no_face, 1, `the SVG has no face; it is read, not refused: ${JSON.stringify(counts)}`);
     const [framed] = await badges(context, frame());
     assert.match(framed?.text ?? '', /^P\(fake\) \d+% · /, 'the framed image has its badge, inside its frame');
     const top = await badges(context, gallery);
-    assert.equal(top.length, 3, JSON.stringify(top));
-    assert.equal(top.filter((b) => /^P\(fake\) \d+% · /.test(b.text)).length, 2, `the background and the huge photo: ${JSON.stringify(top)}`);
+    assert.equal(top.length, 4, JSON.stringify(top));
+    assert.equal(top.filter((b) => /^P\(fake\) \d+% · /.test(b.text)).length, 3,
+      `the background, the huge photo and the JPEG cut short (its face is in the part that arrived): ${JSON.stringify(top)}`);
     // The menu on the framed image: the panel opens in the page, not inside the frame.
     const frameId = await inWorker(async (t) => (await chrome.scripting.executeScript({ target: { tabId: t, allFrames: true },
       func: () => location.pathname })).find((r) => r.result === '/frame.html').frameId, tab);
@@ -433,7 +436,7 @@ describe('browser extension', { skip }, () => {
       assert.equal(r.cookie, null, JSON.stringify(r));
     }
     assert.deepEqual(new Set(images.log.map((r) => r.url)), new Set(['/face.jpg', '/noface.png', '/group.webm', '/face.jpg?inner', '/missing.jpg',
-      '/gallery.html', '/face.jpg?bg', '/drawing.svg', '/huge.jpg', '/face.jpg?framed', '/small-face.jpg']));
+      '/gallery.html', '/face.jpg?bg', '/drawing.svg', '/huge.jpg', '/face.jpg?framed', '/small-face.jpg', '/cut-short.jpg']));
   });
 });
 
