@@ -87,10 +87,13 @@ export function drawOverlay(ctx, result, { scale = 1, labels = true } = {}) {
         `${index + 1}: ${face.status === 'ok' ? 'no model' : 'cannot judge'}`;
       ctx.font = `${Math.round(13 * px)}px sans-serif`;
       const w = ctx.measureText(text).width + 8 * px;
+      // Kept inside the picture: a face at its right or top edge keeps a readable label.
+      const x = Math.max(0, Math.min(b.left * scale, (ctx.canvas?.width ?? Infinity) - w));
+      const y = Math.max(0, b.top * scale - 18 * px);
       ctx.fillStyle = COLORS.box[band];
-      ctx.fillRect(b.left * scale, b.top * scale - 18 * px, w, 18 * px);
+      ctx.fillRect(x, y, w, 18 * px);
       ctx.fillStyle = COLORS.label[band];
-      ctx.fillText(text, b.left * scale + 4 * px, b.top * scale - 5 * px);
+      ctx.fillText(text, x + 4 * px, y + 13 * px);
     }
   }
   ctx.restore();
