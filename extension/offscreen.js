@@ -165,15 +165,9 @@ function remember(url, src, entry, summaryOf) {
   return summary;
 }
 
-/**
- * Checks a recorded video as the page does (web/video_frames.js): frames
- * sampled by seeking, linked into people in the worker; the result held for
- * the panel is the video's people and verdict, and one frame to show: the
- * deciding person's most suspicious frame.
- */
-async function checkVideo(url, src) {
-  if (byUrl.has(url) && results.has(byUrl.get(url).id)) return byUrl.get(url);
-  const c = await theChecker();
+// The video at `url` (the extension's own copy, fetched as fetchBlob does),
+// loaded into a muted <video>, handed to `use`; released afterwards.
+async function withVideo(url, use) {
   const blob = await fetchBlob(url, 'video', MAX_VIDEO_BYTES);
   const objectUrl = URL.createObjectURL(blob);
   const video = document.createElement('video');
@@ -186,6 +180,24 @@ async function checkVideo(url, src) {
     } catch (e) {
       throw new CheckError('image_decode', `this video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
     }
+    return await use(video);
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(objectUrl);
+  }
+}
+
+/**
+ * Checks a recorded video as the page does (web/video_frames.js): frames
+ * sampled by seeking, linked into people in the worker; the result held for
+ * the panel is the video's people and verdict, and one frame to show: the
+ * deciding person's most suspicious frame.
+ */
+async function checkVideo(url, src) {
+  if (byUrl.has(url) && results.has(byUrl.get(url).id)) return byUrl.get(url);
+  const c = await theChecker();
+  return withVideo(url, async (video) => {
     const duration = Number.isFinite(video.duration) ? video.duration : 0;
     const times = sampleTimes(duration, VIDEO_FPS, MAX_VIDEO_FRAMES);
     const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
@@ -211,11 +223,7 @@ async function checkVideo(url, src) {
         timeline: frames.map((f) => ({ time: f.time, score: f.score })) },
     }, (id) => ({ id, kind: 'video', verdict: summary.verdict, score: summary.score, people: summary.people.length,
       frames_analysed: summary.frames_analysed, faces_found: Math.max(0, ...frames.map((f) => f.result.faces_found)) }));
-  } finally {
-    video.removeAttribute('src');
-    video.load();
-    URL.revokeObjectURL(objectUrl);
-  }
+  });
 }
 
 /**
@@ -226,18 +234,7 @@ async function checkFrame(url, src, time) {
   const key = `${url}#t=${time.toFixed(3)}`;
   if (held(byUrl.get(key))) return byUrl.get(key);
   const c = await theChecker();
-  const blob = await fetchBlob(url, 'video', MAX_VIDEO_BYTES);
-  const objectUrl = URL.createObjectURL(blob);
-  const video = document.createElement('video');
-  video.muted = true;
-  video.preload = 'auto';
-  video.src = objectUrl;
-  try {
-    try {
-      await waitFor(video, 'loadeddata');
-    } catch (e) {
-      throw new CheckError('image_decode', `this video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
-    }
+  return withVideo(url, async (video) => {
     const at = Math.min(Math.max(0, time), Number.isFinite(video.duration) ? video.duration : time);
     if (at > 0 && !(await seekTo(video, at))) throw new CheckError('image_decode', `the frame at ${at.toFixed(1)} s cannot be decoded. ${CODEC_ADVICE}`);
     const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
@@ -248,11 +245,7 @@ async function checkFrame(url, src, time) {
     const entry = { result, preview, frame: { time: at } };
     const summary = remember(key, src, entry, (id) => ({ ...summarise(id, result), kind: 'frame', time: at }));
     return summary;
-  } finally {
-    video.removeAttribute('src');
-    video.load();
-    URL.revokeObjectURL(objectUrl);
-  }
+  });
 }
 
 function touch() {
