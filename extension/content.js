@@ -1,6 +1,6 @@
 // posecheck's content script, injected only when the user asks (context menu
 // or popup), into the page and its frames. It lists the visible pictures
-// (images and CSS backgrounds), draws a small badge over
+// (images, the frame each video shows, CSS backgrounds), draws a small badge over
 // each checked image or video and opens the explanation panel (panel.html, an extension
 // page in an iframe, so the page cannot read it). Badges and panel live in a
 // closed shadow root. It never reads pixels and never sends anything anywhere:

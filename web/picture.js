@@ -1,7 +1,8 @@
 // Reading a picture file into pixels for the checker, in a document (the
 // page and the extension's offscreen document; it needs <img>):
-//   - pictures over the core's pixel limits are shrunk while decoding, never
-//     refused (an 8000 x 8000 photo is checked at 6324 x 6324);
+//   - pictures over the core's pixel limits are shrunk while decoding, not
+//     refused for their size (an 8000 x 8000 photo is checked at 6324 x
+//     6324), unless their data does not fill the size their header declares;
 //   - pictures createImageBitmap cannot read from bytes but the browser can
 //     show are read as the browser draws them: SVGs always, anything else
 //     (a JPEG cut short) only when asked (the extension, which checks what a
