@@ -190,37 +190,33 @@ async function checkImageFile(file, card, meta) {
 // Seconds as "1:05", "42 s" or "3.5 s".
 const clock = (s) => (s >= 60 ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`);
 
-async function checkVideoFile(file, card, meta) {
+// A dropped video file in a muted <video>, its first frame loaded; null
+// (with the card showing why) when the browser cannot read it.
+async function openVideo(file, card, meta) {
   const url = URL.createObjectURL(file);
   const video = document.createElement('video');
   video.muted = true;
   video.preload = 'auto';
   video.src = url;
-  const ui = $('.video-ui', card);
   try {
     await waitFor(video, 'loadeddata');
   } catch (e) {
     URL.revokeObjectURL(url);
     showError(card, `This video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
     state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
-    return;
+    return null;
   }
-  ui.hidden = false;
-  const fps = samplingFps();
-  const duration = Number.isFinite(video.duration) ? video.duration : 0;
-  const times = sampleTimes(duration, fps);
+  return { video, url };
+}
+
+// Reads the frames at `times` and adds each to the video session, with
+// progress and the live timeline; stops at a stall or Cancel. Returns the
+// frames ({time, score, pose_difference_deg, result | error, stalled}).
+async function analyseFrames(card, video, times, duration, session, timeline, work) {
   const canvas = $('.view', card);
-  const work = document.createElement('canvas');
-  work.width = video.videoWidth;
-  work.height = video.videoHeight;
   const frames = [];
   let cancelled = false;
   $('.cancel', card).onclick = () => { cancelled = true; };
-  // Frames are linked into people in the worker (core/person_tracks.h): one verdict per person.
-  const session = await state.checker.beginVideo();
-  const chart = $('.timeline-chart', card);
-  let pick = () => {};
-  const timeline = new Timeline(chart, { onPick: (k) => pick(k) });
   const progress = $('.video-progress', card);
   const progressText = $('.video-progress-text', card);
   const started = performance.now();
@@ -247,12 +243,15 @@ async function checkVideoFile(file, card, meta) {
   }
   $('.cancel', card).disabled = true;
   progressText.textContent = `${frames.length} of ${times.length} frames analysed in ${clock((performance.now() - started) / 1000)}`;
-  const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
-  const summary = await session.finish();
-  const { score, verdict } = summary;
+  return { frames, cancelled };
+}
+
+// The video's verdict, one line per person, and why the analysis stopped
+// early if it did. Returns the deciding person (or null).
+function showVideoVerdict(card, summary, frames, times, cancelled) {
   const decisive = decidingPerson(summary);
   const models = frames.find((f) => f.result)?.result.models ?? null;
-  setVerdict(card, verdict, score, decisive?.basis === 'head_motion' ? summary.head_motion_bands : summary.bands,
+  setVerdict(card, summary.verdict, summary.score, decisive?.basis === 'head_motion' ? summary.head_motion_bands : summary.bands,
     decisive?.basis === 'head_motion' ? null : models);
   const people = $('.people', card);
   people.textContent = '';
@@ -263,8 +262,18 @@ async function checkVideoFile(file, card, meta) {
   }
   card.dataset.frames = String(frames.length);
   const stall = frames.find((f) => f.stalled);
-  if (stall && !cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Stopped at ${stall.time.toFixed(1)} s: ${stall.error}; the verdict covers the frames before.`;
-  if (cancelled) $('.error', card).hidden = false, $('.error', card).textContent = `Cancelled after ${frames.length} of ${times.length} frames; the verdict covers those.`;
+  const error = $('.error', card);
+  if (stall && !cancelled) error.hidden = false, error.textContent = `Stopped at ${stall.time.toFixed(1)} s: ${stall.error}; the verdict covers the frames before.`;
+  if (cancelled) error.hidden = false, error.textContent = `Cancelled after ${frames.length} of ${times.length} frames; the verdict covers those.`;
+  return decisive;
+}
+
+// After the analysis: the timeline per person and the frame navigation
+// (click, or the arrow keys, Home and End on the focused timeline, show that
+// frame with its overlay). Returns {showFrame, atFrame}.
+function frameNavigation(card, video, work, frames, timeline, summary, duration) {
+  const canvas = $('.view', card);
+  const chart = $('.timeline-chart', card);
   // Showing a frame seeks the one <video>: one seek at a time (a click during
   // the thumbnails' seeks showed one frame's pixels with another's faces).
   let seeking = Promise.resolve();
@@ -274,7 +283,7 @@ async function checkVideoFile(file, card, meta) {
     await draw();
   }));
   let shown = frames.length - 1;
-  // After the analysis: one series per person, the face cue's band thresholds.
+  // One series per person, the face cue's band thresholds.
   timeline.update(frames, { people: summary.people, bands: summary.bands, duration, marker: frames[shown]?.time });
   const replot = () => timeline.mark(frames[shown]?.time);
   const sayShown = () => {
@@ -295,8 +304,6 @@ async function checkVideoFile(file, card, meta) {
       if (f.result) { drawResult(canvas, work, f.result); describeFaces(card, f.result); }
     });
   };
-  // Click the timeline, or focus it and use the arrow keys, Home and End, to see that frame with its overlay.
-  pick = showFrame;
   if (frames.length) {
     chart.tabIndex = 0;
     chart.setAttribute('role', 'slider');
@@ -313,7 +320,12 @@ async function checkVideoFile(file, card, meta) {
   }
   replot();
   sayShown();
-  // The deciding person's most suspicious frames as thumbnails (never a passer-by's or a non-face's).
+  return { showFrame, atFrame };
+}
+
+// The deciding person's most suspicious frames as thumbnails (never a
+// passer-by's or a non-face's); a click or Enter shows that frame.
+async function showSuspiciousFrames(card, video, decisive, frames, { showFrame, atFrame }) {
   const box = $('.suspicious', card);
   const suspicious = (decisive?.most_suspicious_frames ?? []).map((k) => [k, frames[k]]).filter(([, x]) => x?.result);
   if (suspicious.length) {
@@ -339,12 +351,41 @@ async function checkVideoFile(file, card, meta) {
     fig.append(img, Object.assign(document.createElement('figcaption'), { textContent: `${f.time.toFixed(1)} s · P(fake) ${(f.score * 100).toFixed(0)}%` }));
     box.append(fig);
   }
+}
+
+/**
+ * A dropped video: its frames sampled at the page's rate and linked into
+ * people in the worker (core/person_tracks.h, one verdict per person), then
+ * the verdict, the navigable timeline, the most suspicious frames, and the
+ * record for the exports.
+ */
+async function checkVideoFile(file, card, meta) {
+  const opened = await openVideo(file, card, meta);
+  if (!opened) return;
+  const { video, url } = opened;
+  $('.video-ui', card).hidden = false;
+  const fps = samplingFps();
+  const duration = Number.isFinite(video.duration) ? video.duration : 0;
+  const times = sampleTimes(duration, fps);
+  const work = document.createElement('canvas');
+  work.width = video.videoWidth;
+  work.height = video.videoHeight;
+  const session = await state.checker.beginVideo();
+  let pick = () => {};
+  const timeline = new Timeline($('.timeline-chart', card), { onPick: (k) => pick(k) });
+  const { frames, cancelled } = await analyseFrames(card, video, times, duration, session, timeline, work);
+  const summary = await session.finish();
+  const decisive = showVideoVerdict(card, summary, frames, times, cancelled);
+  const navigation = frameNavigation(card, video, work, frames, timeline, summary, duration);
+  pick = navigation.showFrame;
+  await showSuspiciousFrames(card, video, decisive, frames, navigation);
   const last = frames.filter((f) => f.result).pop();
   if (last) describeFaces(card, last.result);
   if (last) card.dataset.shownTime = last.time.toFixed(2);
+  const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
   state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
-    frames_scored: scored.length, score, verdict, models, bands: summary.bands,
-    head_motion_bands: summary.head_motion_bands, people: summary.people,
+    frames_scored: scored.length, score: summary.score, verdict: summary.verdict, models: frames.find((f) => f.result)?.result.models ?? null,
+    bands: summary.bands, head_motion_bands: summary.head_motion_bands, people: summary.people,
     frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
   URL.revokeObjectURL(url);
 }
