@@ -81,9 +81,9 @@ async function decodeImage(blob) {
 }
 
 // The picture (an ImageBitmap, a canvas or a <video> at its frame) drawn at
-// most PREVIEW_SIDE px on a canvas kept in memory (willReadFrequently: a
-// canvas in main memory, never one on the GPU, whose read-back for encoding
-// took about a second per check in some sessions).
+// most PREVIEW_SIDE px on a canvas in main memory (willReadFrequently), so
+// encoding it never waits on a GPU read-back (issue 15 saw 1 s encodes;
+// here both kinds of canvas took 8-12 ms, so this is a precaution).
 function previewCanvas(picture) {
   const w = picture.videoWidth ?? picture.width, h = picture.videoHeight ?? picture.height;
   const scale = Math.min(1, PREVIEW_SIDE / Math.max(w, h));

@@ -33,16 +33,16 @@ Dataset subset(const Dataset& d, const std::vector<int>& fold, int f, bool in_fo
 // extra rows were added.
 int add_extra(Dataset& train, const Dataset& extra, const std::set<std::string>& held_out, ExtraUse use) {
   if (use != ExtraUse::kAdd) {
-    Dataset reals;
-    reals.camera = train.camera;
-    for (std::size_t i = 0; i < train.x.size(); ++i) {
-      if (train.y[i] == 1 || use == ExtraUse::kOnly) continue;
-      reals.x.push_back(train.x[i]);
-      reals.y.push_back(0);
-      reals.group.push_back(train.group[i]);
-      reals.video.push_back(train.video[i]);
+    Dataset kept;  // kFakesOnly: the training folds' reals; kOnly: nothing
+    kept.camera = train.camera;
+    for (std::size_t i = 0; use == ExtraUse::kFakesOnly && i < train.x.size(); ++i) {
+      if (train.y[i] == 1) continue;
+      kept.x.push_back(train.x[i]);
+      kept.y.push_back(0);
+      kept.group.push_back(train.group[i]);
+      kept.video.push_back(train.video[i]);
     }
-    train = std::move(reals);
+    train = std::move(kept);
   }
   int added = 0;
   for (std::size_t i = 0; i < extra.x.size(); ++i) {

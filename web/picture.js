@@ -26,22 +26,16 @@ export function fittedSize(width, height) {
 }
 
 // The picture as the browser shows it, and its natural size, from the
-// header alone (Chrome decodes an <img>'s pixels only when drawn).
-async function imageElement(blob) {
-  const url = URL.createObjectURL(blob);
+// header alone (Chrome decodes an <img>'s pixels only when drawn), at `url`.
+async function imageElement(url) {
   const img = new Image();
   img.decoding = 'async';
-  try {
-    await new Promise((resolve, reject) => {
-      img.onload = resolve;
-      img.onerror = () => reject(new Error('not an image this browser can show'));
-      img.src = url;
-    });
-    return img;
-  } finally {
-    // The element keeps what it loaded; drawing it later does not need the URL.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
+  await new Promise((resolve, reject) => {
+    img.onload = resolve;
+    img.onerror = () => reject(new Error('not an image this browser can show'));
+    img.src = url;
+  });
+  return img;
 }
 
 // Whether a decoded picture has data down to its last rows: a file whose
@@ -82,9 +76,18 @@ async function isSvg(blob) {
  * code 'image_decode' when the browser can neither decode nor show it.
  */
 export async function decodePicture(blob, { readAsShown = 'svg' } = {}) {
+  const url = URL.createObjectURL(blob); // the <img>'s source, until the pixels are read
+  try {
+    return await decode(blob, url, readAsShown);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+async function decode(blob, url, readAsShown) {
   let img;
   try {
-    img = await imageElement(blob);
+    img = await imageElement(url);
   } catch (e) {
     throw Object.assign(new Error('this is not an image the browser can decode'), { code: 'image_decode' });
   }
