@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <random>
 
+#include "face_model_3d.h"
+#include "head_pose.h"
 #include "test_support.h"
 
 namespace {
@@ -356,4 +358,65 @@ TEST_F(Cli, VideoIsCheckedFrameByFrameAndLinkedIntoPeople) {
   EXPECT_FALSE(r.crashed);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("\"error\""), std::string::npos) << r.out;
+}
+
+// Bring-your-own landmarks (`features --landmarks`): a video's rows carry its
+// person's track and own-face columns (the same evaluation runs on landmark
+// files as on images); a NaN in the file is a clear error naming the line.
+TEST_F(Cli, FeaturesFromLandmarksCarryTrackAndOwnFaceColumns) {
+  std::string csv = "group,label,frame,width,height";
+  for (int k = 1; k <= 68; ++k) csv += ",x" + std::to_string(k) + ",y" + std::to_string(k);
+  csv += "\n";
+  // The project's mean face turning in front of a camera, 10 frames.
+  using namespace posecheck;
+  const FaceModel3D face = parse_face_model(posecheck_test::read_file(posecheck_test::source_path("models/face3d.txt")));
+  const std::vector<Point3> points(face.points.begin(), face.points.end());
+  const int frames = 10;
+  for (int f = 0; f < frames; ++f) {
+    Pose pose;
+    pose.rotation = rotation_matrix(Eigen::Vector3d(0.1 * std::sin(f), 0.3 * std::sin(0.7 * f), 0.02 * f));
+    pose.translation = Eigen::Vector3d(0, 0, 600);
+    csv += "v1,real," + std::to_string(f) + ",640,480";
+    for (const auto& p : project_points(points, pose, CameraIntrinsics{900, 900, 320, 240}))
+      csv += "," + std::to_string(p.x()) + "," + std::to_string(p.y());
+    csv += "\n";
+  }
+  const std::string out = temp_dir() + "/landmark_features.csv";
+  const CliRun r = run("features --landmarks " + write_temp("landmarks.csv", csv) + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string table = posecheck_test::read_file(out);
+  std::vector<std::vector<std::string>> lines;
+  std::size_t start = 0;
+  while (start < table.size()) {
+    const std::size_t end = table.find('\n', start);
+    std::vector<std::string> fields;
+    std::size_t a = start;
+    const std::size_t stop = end == std::string::npos ? table.size() : end;
+    while (a <= stop) {
+      const std::size_t b = std::min(table.find(',', a), stop);
+      fields.push_back(table.substr(a, b - a));
+      a = b + 1;
+    }
+    lines.push_back(fields);
+    start = stop + 1;
+  }
+  ASSERT_EQ(lines.size(), std::size_t(frames) + 1);
+  for (const std::string column : {"track_0", "ownt_0", "ownt_5", "own_rmat_0", "own_rotdiff_0"}) {
+    const auto& header = lines[0];
+    const auto at = std::find(header.begin(), header.end(), column);
+    ASSERT_NE(at, header.end()) << column << " missing from " << table.substr(0, 400);
+    const std::size_t k = std::size_t(at - header.begin());
+    for (std::size_t row = 1; row < lines.size(); ++row) {
+      ASSERT_LT(k, lines[row].size());
+      EXPECT_TRUE(std::isfinite(std::strtod(lines[row][k].c_str(), nullptr)) && !lines[row][k].empty())
+          << column << " row " << row << ": '" << lines[row][k] << "'";
+    }
+  }
+
+  std::string with_nan = csv;
+  with_nan.replace(with_nan.find(",640,480,") + 9, 0, "nan");
+  const CliRun bad = run("features --landmarks " + write_temp("landmarks_nan.csv", with_nan) + " --out " + out + ".nan");
+  EXPECT_FALSE(bad.crashed);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("line 2"), std::string::npos) << bad.out;
 }

@@ -26,6 +26,7 @@
 #include "cli_common.h"
 #include "blend_evidence.h"
 #include "track_evidence.h"
+#include "own_face.h"
 #include "decode_image.h"
 #include "decode_video.h"
 #include "errors.h"
@@ -92,20 +93,39 @@ struct Sink {
 // track_0 flatness ratio, track_1 central depth share, track_2 jaw depth
 // share, track_3 non-rigid RMS. Rows of tracks that cannot be judged (fewer
 // than kMinTrackFrames frames, ...) get no track columns.
-void add_track_columns(Sink& sink) {
+//
+// Own-face columns (core/own_face.h), from the same tracks in frame order:
+// own_rmat_0..8 and own_rotdiff_0, each frame's whole-vs-central pose
+// difference against the person's own 3D face; ownt_0..5 the track's
+// own_face_track_features(). Tracks that cannot be judged get none.
+void add_track_columns(Sink& sink, const FaceModel3D& mean_face) {
   std::map<std::string, std::vector<std::size_t>> tracks;
   for (const auto& [i, lm] : sink.landmarks) tracks[sink.rows[i].video + "#" + std::to_string(sink.rows[i].face)].push_back(i);
-  for (const auto& [key, members] : tracks) {
+  for (auto& [key, members] : tracks) {
+    std::stable_sort(members.begin(), members.end(),
+                     [&](std::size_t a, std::size_t b) { return sink.rows[a].frame < sink.rows[b].frame; });
     std::vector<Landmarks> frames;
     for (auto i : members) frames.push_back(sink.landmarks.at(i));
     const TrackEvidence e = track_evidence(frames);
-    if (!e.ok) continue;
-    for (auto i : members) {
-      auto& x = sink.rows[i].extra;
-      x["track_0"] = e.flatness_ratio;
-      x["track_1"] = e.central_depth;
-      x["track_2"] = e.jaw_depth;
-      x["track_3"] = e.nonrigid_rms;
+    if (e.ok) {
+      for (auto i : members) {
+        auto& x = sink.rows[i].extra;
+        x["track_0"] = e.flatness_ratio;
+        x["track_1"] = e.central_depth;
+        x["track_2"] = e.jaw_depth;
+        x["track_3"] = e.nonrigid_rms;
+      }
+    }
+    const OwnFaceEvidence own = own_face_evidence(frames, mean_face, {}, sink.solver);
+    if (!own.ok) continue;
+    const auto track = own_face_track_features(own);
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      auto& x = sink.rows[members[k]].extra;
+      for (std::size_t j = 0; j < track.size(); ++j) x["ownt_" + std::to_string(j)] = track[j];
+      const FramePoseDifference& d = own.frames[k];
+      if (!d.ok) continue;
+      for (std::size_t j = 0; j < d.rmat.size(); ++j) x["own_rmat_" + std::to_string(j)] = d.rmat[j];
+      x["own_rotdiff_0"] = d.rotation_difference_deg;
     }
   }
 }
@@ -420,10 +440,8 @@ int command_features(const Args& args) {
   if (parsed.has("self-blend")) sink.self_blend_seed = std::uint64_t(parsed.get_number("self-blend", 0));
   if (parsed.has("degrade")) sink.degrade_seed = std::uint64_t(parsed.get_number("degrade", 0));
   if (parsed.has("paste-centre")) sink.paste_seed = std::uint64_t(parsed.get_number("paste-centre", 0));
-  if (parsed.has("extra")) {
-    sink.extra_face = &checker.face_model();
-    sink.solver = options.solver;
-  }
+  sink.solver = options.solver;
+  if (parsed.has("extra")) sink.extra_face = &checker.face_model();
   if (parsed.has("landmarks")) {
     const std::string path = parsed.get("landmarks", "");
     for (const auto& lr : research::read_landmark_csv(path)) {
@@ -490,7 +508,7 @@ int command_features(const Args& args) {
   }
 
   if (sink.paste_seed) replace_by_pasted_tracks(sink, checker, options);
-  add_track_columns(sink);
+  add_track_columns(sink, checker.face_model());
   research::write_feature_csv(parsed.get("out", ""), sink.rows);
   const Counts& c = sink.counts;
   std::fprintf(stderr,
