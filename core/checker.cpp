@@ -108,6 +108,46 @@ Box bounding_box(const Landmarks& lm) {
   return b;
 }
 
+// The faces found in the search regions around `boxes` (CheckerOptions::
+// search_around), in full-image pixels; a face found in two overlapping
+// regions is kept once (the more confident detection).
+std::vector<DetectedFace> detect_around(FaceDetector& detector, const ImageView& image, const std::vector<Box>& boxes,
+                                        const DetectionOptions& base) {
+  std::vector<DetectedFace> found;
+  for (const Box& b : boxes) {
+    const double face = std::max(b.width(), b.height());
+    if (!(face > 0) || !std::isfinite(face)) throw Error(ErrorCode::kInvalidArgument, "search boxes must have a positive size");
+    const double half = 0.5 * kSearchRegionPerFace * face;
+    const double cx = 0.5 * (b.left + b.right), cy = 0.5 * (b.top + b.bottom);
+    const int left = std::max(0, int(std::floor(cx - half))), top = std::max(0, int(std::floor(cy - half)));
+    const int right = std::min(image.width, int(std::ceil(cx + half))), bottom = std::min(image.height, int(std::ceil(cy + half)));
+    if (right - left < 1 || bottom - top < 1) continue;  // the box is outside the image
+    ImageView region = image;
+    region.data = image.data + std::size_t(top) * image.stride_bytes + std::size_t(left) * bytes_per_pixel(image.format);
+    region.width = right - left;
+    region.height = bottom - top;
+    DetectionOptions o = base;
+    const int longer = std::max(region.width, region.height);
+    const int wanted = int(std::ceil(longer * kSearchFacePx / face));
+    if (wanted < longer && (o.max_detection_side == 0 || wanted < o.max_detection_side)) o.max_detection_side = wanted;
+    for (DetectedFace d : detector.detect(region, o)) {
+      d.box.left += left;
+      d.box.right += left;
+      d.box.top += top;
+      d.box.bottom += top;
+      found.push_back(d);
+    }
+  }
+  std::stable_sort(found.begin(), found.end(), [](const DetectedFace& a, const DetectedFace& b) { return a.confidence > b.confidence; });
+  std::vector<DetectedFace> kept;
+  for (const auto& d : found) {
+    bool duplicate = false;
+    for (const auto& k : kept) duplicate = duplicate || box_overlap(k.box, d.box) > 0.5;
+    if (!duplicate) kept.push_back(d);
+  }
+  return kept;
+}
+
 }  // namespace
 
 FaceResult Checker::judge(const Landmarks& lm, const Box& box, int width, int height, const CheckerOptions& options,
@@ -235,7 +275,9 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
   result.width = image.width;
   result.height = image.height;
   result.camera = camera(options);
-  auto detected = detector_.detect(image, options.detection);
+  auto detected = options.search_around.empty() ? detector_.detect(image, options.detection)
+                                                : detect_around(detector_, image, options.search_around, options.detection);
+  result.search_regions = int(options.search_around.size());
   lap.to(&StageTimings::detect_ms);
   result.faces_found = static_cast<int>(detected.size());
   // Largest first: in a group photo the faces worth judging are the large

@@ -51,6 +51,14 @@ struct CheckerOptions {
   // view, bad landmarks).
   double max_rms_fraction = 0.08;
   PoseSolverOptions solver;
+  // Video tracking (person_tracks.h, check_video_frame()): when non-empty,
+  // the detector scans only a square region around each of these boxes (the
+  // faces of the previous analysed frame) instead of the whole image: side
+  // kSearchRegionPerFace x the box's longer side, centred on it, clipped to
+  // the image, and shrunk so the face is about kSearchFacePx pixels tall
+  // (dlib finds faces from about 80 px; a smaller image is cheaper to scan).
+  // Landmarks and poses still use the full-resolution image.
+  std::vector<Box> search_around;
   // The camera the poses are solved with (geometry.h). Empty: the loaded
   // classifier's camera (the one it was trained with), or the face-centred
   // camera when no classifier is loaded. A camera that differs from the
@@ -108,8 +116,15 @@ struct FaceResult {
   double rotation_difference_deg = 0;
 };
 
+// See CheckerOptions::search_around.
+constexpr double kSearchRegionPerFace = 2.0;
+constexpr double kSearchFacePx = 120.0;
+
 struct ImageResult {
   int width = 0, height = 0;
+  // Regions scanned instead of the whole image (CheckerOptions::search_around);
+  // 0: the whole image was scanned.
+  int search_regions = 0;
   CameraModel camera = CameraModel::kFace;  // the camera the poses were solved with
   int faces_found = 0;  // before the max_faces cap
   std::vector<FaceResult> faces;  // largest box first

@@ -92,4 +92,13 @@ CameraIntrinsics camera_for(CameraModel model, const Landmarks& landmarks, int w
   return model == CameraModel::kPaper ? camera_for_image(width, height) : camera_for_face(landmarks);
 }
 
+double box_overlap(const Box& a, const Box& b) {
+  const double iw = std::min(a.right, b.right) - std::max(a.left, b.left);
+  const double ih = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
+  if (iw <= 0 || ih <= 0) return 0;
+  const double inter = iw * ih;
+  const double uni = a.width() * a.height() + b.width() * b.height() - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
 }  // namespace posecheck

@@ -95,6 +95,10 @@ struct Box {
   double height() const { return bottom - top; }
 };
 
+// Intersection over union of two boxes, in [0, 1] (0 when either is empty
+// or they do not meet).
+double box_overlap(const Box& a, const Box& b);
+
 using Landmarks = std::array<Point2, kNumLandmarks>;
 
 // Ensures: spread >= 0 (0 only when all 68 points coincide).

@@ -1,25 +1,20 @@
 #include "person_tracks.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 #include "errors.h"
 
 namespace posecheck {
 
-double box_overlap(const Box& a, const Box& b) {
-  const double iw = std::min(a.right, b.right) - std::max(a.left, b.left);
-  const double ih = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
-  if (iw <= 0 || ih <= 0) return 0;
-  const double inter = iw * ih;
-  const double uni = a.width() * a.height() + b.width() * b.height() - inter;
-  return uni > 0 ? inter / uni : 0;
-}
-
 void PersonTracker::add(int frame_index, const ImageResult& frame) {
   if (frame_index <= last_frame_index_) throw Error(ErrorCode::kInvalidArgument, "video frames must be added in order");
   last_frame_index_ = frame_index;
   const int now = frames_++;
+  if (frame.search_regions == 0) last_full_scan_ = now;
+  last_boxes_.clear();
+  for (const auto& f : frame.faces) last_boxes_.push_back(f.box);
   // Candidate (overlap, track, face) pairs, best first; each track and face used once.
   std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
   for (std::size_t t = 0; t < tracks_.size(); ++t) {
@@ -48,6 +43,38 @@ void PersonTracker::add(int frame_index, const ImageResult& frame) {
     t.last_seen = now;
     tracks_.push_back(std::move(t));
   }
+}
+
+int full_scan_every_at(double analysed_fps) {
+  if (!(analysed_fps > 0) || !std::isfinite(analysed_fps)) return 1;
+  return int(std::max(1.0, std::floor(std::min(analysed_fps, 1e6) * kFullScanSeconds + 1e-9)));
+}
+
+std::vector<Box> PersonTracker::search_boxes(int full_scan_every) const {
+  if (full_scan_every <= 1 || last_boxes_.empty() || last_full_scan_ < 0) return {};
+  if (frames_ - last_full_scan_ >= full_scan_every) return {};
+  return last_boxes_;
+}
+
+ImageResult check_video_frame(Checker& checker, PersonTracker& tracker, int frame_index, const ImageView& frame,
+                              CheckerOptions options, int full_scan_every, StageTimings* timings) {
+  options.search_around = tracker.search_boxes(full_scan_every);
+  ImageResult r = checker.check(frame, options, timings);
+  if (!options.search_around.empty() && r.faces_found < int(options.search_around.size())) {
+    StageTimings first;
+    if (timings) first = *timings;
+    options.search_around.clear();
+    r = checker.check(frame, options, timings);
+    if (timings) {
+      timings->detect_ms += first.detect_ms;
+      timings->landmarks_ms += first.landmarks_ms;
+      timings->pose_ms += first.pose_ms;
+      timings->features_ms += first.features_ms;
+      timings->svm_ms += first.svm_ms;
+    }
+  }
+  tracker.add(frame_index, r);
+  return r;
 }
 
 std::string video_verdict(const VideoPeople& v, int faces_seen, const Checker& checker) {

@@ -65,6 +65,14 @@ class PersonTracker {
   // Requires: frame indices increasing (else throws Error kInvalidArgument).
   void add(int frame_index, const ImageResult& frame);
 
+  // Where to look for faces in the next analysed frame (CheckerOptions::
+  // search_around): the boxes of the faces of the last analysed frame, or
+  // empty for a scan of the whole image, which is due on the first frame,
+  // every `full_scan_every` analysed frames after the last whole-image scan,
+  // and whenever the last frame had no face. full_scan_every <= 1: always
+  // empty (every frame scanned whole).
+  std::vector<Box> search_boxes(int full_scan_every) const;
+
   // Scores with the checker's frame classifier and track classifier (either
   // may be absent: then the corresponding scores stay empty).
   VideoPeople summarise(const Checker& checker) const;
@@ -82,16 +90,37 @@ class PersonTracker {
     int last_seen = 0;  // position in the sequence of analysed frames
   };
   std::vector<Track> tracks_;
+  std::vector<Box> last_boxes_;  // the faces of the last analysed frame
+  int last_full_scan_ = -1;      // position of the last whole-image scan among analysed frames
   int frames_ = 0;
   int last_frame_index_ = -1;
 };
+
+// How often a video's frames are scanned whole (check_video_frame): at
+// least every kFullScanSeconds of video, so a person who enters is found
+// within that time; the frames between are scanned only around the people
+// already seen. Sparse samples (under 1 / kFullScanSeconds analysed frames
+// per second) are all scanned whole: people move too far between them.
+constexpr double kFullScanSeconds = 0.4;
+// Whole-frame scans every this many analysed frames, for frames analysed at
+// `analysed_fps` frames per second: floor(analysed_fps * kFullScanSeconds),
+// at least 1 (every frame whole). Requires nothing (non-finite or <= 0: 1).
+int full_scan_every_at(double analysed_fps);
+// For a video analysed frame by frame at 25 frames/s: 10.
+constexpr int kDefaultFullScanEvery = 10;
+
+// Checks one frame of a video and adds it to `tracker`: the detector scans
+// the regions tracker.search_boxes(full_scan_every) gives, and the whole
+// frame when it gives none or when a region scan finds fewer faces than it
+// had regions (a person lost or turned away: look everywhere, this frame).
+// Results on whole-image scans are exactly those of checker.check(frame,
+// options). Requires what Checker::check and PersonTracker::add require.
+ImageResult check_video_frame(Checker& checker, PersonTracker& tracker, int frame_index, const ImageView& frame,
+                              CheckerOptions options, int full_scan_every, StageTimings* timings = nullptr);
 
 // The video's verdict word: "no_face" (no face in any analysed frame),
 // "not_scored" (no classifier loaded), "cannot_judge" (no main person has a
 // score), else the band of the main person with the highest score.
 std::string video_verdict(const VideoPeople& people, int faces_seen, const Checker& checker);
-
-// Intersection over union of two boxes (0 when either is empty).
-double box_overlap(const Box& a, const Box& b);
 
 }  // namespace posecheck

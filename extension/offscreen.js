@@ -4,7 +4,7 @@
 // permission, from its own site (no cookies, no referrer), checks it and
 // keeps the result and a small preview for the panel. Nothing else leaves
 // the browser.
-import { DEFAULT_MODELS, PoseChecker } from './lib/posecheck.js';
+import { DEFAULT_MODELS, PoseChecker, fullScanEveryAt } from './lib/posecheck.js';
 import { decidingPerson } from './lib/overlay.js';
 import { CODEC_ADVICE, readFrames, sampleTimes, seekTo, waitFor } from './lib/video_frames.js';
 import { decodePicture } from './lib/picture.js';
@@ -207,7 +207,8 @@ async function checkVideo(url, src) {
     for await (const { index, time, stalled } of readFrames(video, times)) {
       if (stalled) { stalledAt = time; break; }
       canvas.getContext('2d').drawImage(video, 0, 0);
-      const result = await session.addFrame(canvas, index);
+      // Whole-frame scans for faces at least every FULL_SCAN_SECONDS of video; samples further apart are all whole.
+      const result = await session.addFrame(canvas, index, { fullScanEvery: fullScanEveryAt(duration > 0 ? times.length / duration : 0) });
       frames.push({ time, score: result.score, result });
     }
     const summary = await session.finish();

@@ -49,10 +49,13 @@ const clip = (size, seconds) => {
 };
 const videos = [['640x480', clip('640x480', 20)], ['1920x1080', clip('1920x1080', 10)]];
 const videoRuns = [];
-// reader: 'play' (the page's default) or 'seek' (?video=seek); fps: the page's sampling rate (25: every frame).
-const runVideo = async (size, file, reader, fps) => {
+// reader: 'play' (the page's default) or 'seek' (?video=seek); fps: the page's sampling rate (25: every frame);
+// scan: 'tracked' (the default: whole-frame scans every fullScanEvery frames, regions around the people between)
+// or 'every-frame' (?scan=every-frame: the same-run baseline without tracking).
+const runVideo = async (size, file, reader, fps, scan = 'tracked') => {
   const vp = await context.newPage();
-  await vp.goto(`${origin}/web/${reader === 'seek' ? '?video=seek' : ''}`);
+  const query = [reader === 'seek' ? 'video=seek' : '', scan === 'every-frame' ? 'scan=every-frame' : ''].filter(Boolean).join('&');
+  await vp.goto(`${origin}/web/${query ? `?${query}` : ''}`);
   await vp.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120000 });
   await vp.fill('#fps', String(fps));
   const started = Date.now();
@@ -62,10 +65,11 @@ const runVideo = async (size, file, reader, fps) => {
   const frames = Number(await vp.evaluate(() => document.querySelector('article.card').dataset.frames));
   const stalled = await vp.evaluate(() => /cannot be decoded/.test(document.querySelector('article.card .error')?.textContent ?? ''));
   await vp.close();
-  videoRuns.push({ size, reader, fps, frames, seconds, stalled });
+  videoRuns.push({ size, reader, fps, scan, frames, seconds, stalled });
 };
 for (const [size, file] of videos) {
   await runVideo(size, file, 'play', 25);
+  await runVideo(size, file, 'play', 25, 'every-frame');
   await runVideo(size, file, 'play', 2);
   await runVideo(size, file, 'seek', 2);
 }
@@ -101,11 +105,13 @@ console.log(`  webcam ${cam.width}x${cam.height}, as the page runs it (LiveDetec
   `${camFull.facesPerFrame.toFixed(2)} faces per frame; ratio ${(cam.fps / camFull.fps).toFixed(2)}`);
 const rate = (v) => v.frames / v.seconds;
 for (const [size] of videos) {
-  const [all, play, seek] = [['play', 25], ['play', 2], ['seek', 2]].map(([r, f]) => videoRuns.find((v) => v.size === size && v.reader === r && v.fps === f));
+  const [all, play, seek, whole] = [['play', 25], ['play', 2], ['seek', 2], ['play', 25, 'every-frame']]
+    .map(([r, f, scan = 'tracked']) => videoRuns.find((v) => v.size === size && v.reader === r && v.fps === f && v.scan === scan));
   const note = (v) => `${v.frames} frames in ${v.seconds.toFixed(1)} s${v.stalled ? ', stopped: "cannot be decoded"' : ''}`;
   console.log(`  video ${size}: ${rate(all).toFixed(1)} frames/s analysed (every frame, ${note(all)}, end to end in the page); ` +
     `at the page's 2 frames/s: read by playing through ${rate(play).toFixed(2)} frames/s (${note(play)}), one seek per frame ` +
-    `${rate(seek).toFixed(2)} frames/s (${note(seek)}), ratio ${(rate(play) / rate(seek)).toFixed(2)}`);
+    `${rate(seek).toFixed(2)} frames/s (${note(seek)}), ratio ${(rate(play) / rate(seek)).toFixed(2)}; ` +
+    `every frame scanned whole for faces (no tracking) ${rate(whole).toFixed(1)} frames/s (${note(whole)}), tracked/untracked ${(rate(all) / rate(whole)).toFixed(2)}`);
 }
 console.log(`  start: PoseChecker.create ${ours.createMs.toFixed(0)} ms (models over the network); ` +
   `cold start with cached models to first verdict: median ${median(cold.map((c) => c.firstVerdictMs)).toFixed(0)} ms ` +

@@ -14,6 +14,10 @@
 //  3. The blend cue reads a pasted face, not the frame's quality: blurring
 //     the inside of a real face and pasting it back (a self-blend) raises
 //     its P(fake); blurring the whole frame does not.
+//  4. Video tracking (person_tracks.h, check_video_frame): frames scanned
+//     whole give exactly the results of a scan of every frame; frames scanned
+//     only around the previous faces find the same faces with P(fake) within
+//     the framing goal; a person who disappears makes that frame a whole scan.
 // Needs ../shared/data/dftimit and dlib's model; skips with a message otherwise.
 #include <gtest/gtest.h>
 
@@ -26,6 +30,7 @@
 #include "checker.h"
 #include "cli_common.h"
 #include "decode_image.h"
+#include "person_tracks.h"
 #include "test_support.h"
 
 using namespace posecheck;
@@ -275,4 +280,81 @@ TEST_F(Trust, SelfBlendRaisesTheBlendCueAndWholeFrameBlurDoesNot) {
   EXPECT_LE(blur, 0.02) << "a blurred frame must not look more like a swap (the cue must not read the frame's sharpness)";
   EXPECT_GE(combined_up, 0.15) << "both cues combined too";
   EXPECT_LE(combined_blur, 0.02) << "both cues combined too";
+}
+
+TEST_F(Trust, TrackingBetweenFullScansKeepsTheFacesAndTheirScores) {
+  // Whole videos of the manifest (7 frames each): every 12th video, both classes.
+  const std::string manifest = posecheck_test::shared_data_path("data/dftimit/manifest.csv");
+  const std::string root = manifest.substr(0, manifest.find_last_of('/'));
+  std::istringstream in(posecheck_test::read_file(manifest));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::pair<std::string, std::vector<std::string>>> videos;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    const std::string key = f[1] + "/" + f[4];
+    if (videos.empty() || videos.back().first != key) videos.push_back({key, {}});
+    videos.back().second.push_back(root + "/" + f[0]);
+  }
+  std::vector<double> deltas;
+  int full_frames = 0, region_frames = 0, band_changes = 0;
+  for (std::size_t v = 0; v < videos.size(); v += 12) {
+    PersonTracker every, tracked;
+    for (std::size_t i = 0; i < videos[v].second.size(); ++i) {
+      const auto img = cli::decode_image(posecheck_test::read_bytes(videos[v].second[i]));
+      const ImageResult a = check_video_frame(*checker_, every, int(i), img.view(), {}, 1);
+      const ImageResult b = check_video_frame(*checker_, tracked, int(i), img.view(), {}, 4);
+      EXPECT_EQ(a.search_regions, 0);
+      ASSERT_EQ(a.faces.size(), b.faces.size()) << videos[v].second[i];
+      if (b.search_regions == 0) {
+        ++full_frames;
+        for (std::size_t k = 0; k < a.faces.size(); ++k) {
+          EXPECT_EQ(a.faces[k].p_fake, b.faces[k].p_fake) << videos[v].second[i];
+          EXPECT_EQ(a.faces[k].landmarks, b.faces[k].landmarks) << videos[v].second[i];
+        }
+        continue;
+      }
+      ++region_frames;
+      for (std::size_t k = 0; k < a.faces.size(); ++k) {
+        EXPECT_GT(box_overlap(a.faces[k].box, b.faces[k].box), 0.5) << videos[v].second[i];
+        if (a.faces[k].p_fake && b.faces[k].p_fake) {
+          deltas.push_back(std::abs(*a.faces[k].p_fake - *b.faces[k].p_fake));
+          band_changes += *a.faces[k].band != *b.faces[k].band;
+        }
+      }
+    }
+  }
+  std::vector<double> sorted = deltas;
+  std::sort(sorted.begin(), sorted.end());
+  std::printf("[ tracking ] %d frames scanned whole, %d around the previous faces: |dP(fake)| median %.4f, p90 %.4f, max %.4f, "
+              "band changed %d of %zu faces\n",
+              full_frames, region_frames, median(deltas), sorted.empty() ? 0.0 : sorted[sorted.size() * 9 / 10],
+              sorted.empty() ? 0.0 : sorted.back(), band_changes, deltas.size());
+  EXPECT_LE(band_changes, int(deltas.size()) / 20) << "bands change for at most 5% of tracked faces (issue 12's framing goal)";
+  EXPECT_GE(region_frames, 3 * full_frames / 2) << "most frames between full scans are tracked";
+  EXPECT_GE(deltas.size(), 100u);
+  EXPECT_LE(median(deltas), 0.03);
+
+  // A person who disappears: the region scan finds nobody, so that frame is
+  // scanned whole, and so is the next.
+  const auto& face = (*frames_)[0].image;
+  cli::DecodedImage blank = face;
+  for (std::size_t i = 0; i < blank.rgba.size(); ++i) blank.rgba[i] = i % 4 == 3 ? 255 : 0;
+  PersonTracker tracker;
+  const ImageResult first = check_video_frame(*checker_, tracker, 0, face.view(), {}, 10);
+  ASSERT_EQ(first.faces_found, 1);
+  EXPECT_EQ(first.search_regions, 0);
+  EXPECT_EQ(tracker.search_boxes(10).size(), 1u);
+  const ImageResult gone = check_video_frame(*checker_, tracker, 1, blank.view(), {}, 10);
+  EXPECT_EQ(gone.faces_found, 0);
+  EXPECT_EQ(gone.search_regions, 0) << "a region scan that finds nobody is redone over the whole frame";
+  EXPECT_TRUE(tracker.search_boxes(10).empty());
+  const ImageResult back = check_video_frame(*checker_, tracker, 2, face.view(), {}, 10);
+  EXPECT_EQ(back.faces_found, 1);
+  EXPECT_EQ(back.search_regions, 0);
+  const ImageResult next = check_video_frame(*checker_, tracker, 3, face.view(), {}, 10);
+  EXPECT_EQ(next.search_regions, 1);
+  EXPECT_EQ(next.faces[0].p_fake.has_value(), back.faces[0].p_fake.has_value());
 }

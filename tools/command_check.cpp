@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "cli_common.h"
 #include "decode_image.h"
@@ -74,6 +75,7 @@ std::string check_image(Checker& checker, const std::string& path, const std::ve
   w.key("width").value(result.width).key("height").value(result.height);
   write_models(w, checker, options);
   w.key("faces_found").value(result.faces_found);
+  w.key("search_regions").value(result.search_regions);
   w.key("faces").begin_array();
   for (const auto& f : result.faces) write_face(w, f);
   w.end_array();
@@ -85,20 +87,27 @@ std::string check_image(Checker& checker, const std::string& path, const std::ve
   return w.str();
 }
 
-std::string check_video(Checker& checker, const std::string& path, double fps, const CheckerOptions& options) {
+std::string check_video(Checker& checker, const std::string& path, double fps, const CheckerOptions& options, int full_scan_every) {
   JsonWriter frames;
   frames.begin_array();
   std::vector<std::optional<double>> scores;
   int faces_seen = 0;
   PersonTracker tracker;
+  const int scan_every_given = full_scan_every;  // 0: from the frame rate
+  int scan_every = std::max(1, full_scan_every), analysed = 0;
+  double first_time = 0;
   const VideoInfo info = decode_video(path, fps, [&](int index, double t, const ImageView& frame) {
-    const ImageResult r = checker.check(frame, options);
+    // Unless given, whole-frame scans follow the analysed frame rate: the
+    // sampling rate, or the stream's (from the first two frames' times).
+    if (scan_every_given == 0 && analysed == 1) scan_every = full_scan_every_at(fps > 0 ? fps : 1.0 / (t - first_time));
+    if (analysed++ == 0) first_time = t;
+    const ImageResult r = check_video_frame(checker, tracker, index, frame, options, scan_every);
     faces_seen += r.faces_found;
     scores.push_back(r.score);
-    tracker.add(index, r);
     frames.begin_object();
     frames.key("frame").value(index).key("time_s").value(t);
     frames.key("faces_found").value(r.faces_found);
+    frames.key("search_regions").value(r.search_regions);
     frames.key("faces").begin_array();
     for (const auto& f : r.faces) write_face(frames, f);
     frames.end_array();
@@ -147,14 +156,20 @@ int command_check(const Args& args) {
   ParsedArgs parsed;
   CheckerOptions options;
   double fps = 0;
+  int full_scan_every = 0;  // 0: from the analysed frame rate (core/person_tracks.h)
   try {
-    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "fps", "max-faces", "camera", "threshold-adjust", "landmark-box"}, {"no-classifier"});
+    parsed = parse_args(args, {"model-dir", "landmark-model", "upsample", "fps", "max-faces", "camera", "threshold-adjust", "landmark-box", "full-scan-every"}, {"no-classifier"});
     if (parsed.positional.empty()) throw UsageError("check needs at least one FILE");
     options = checker_options(parsed);
     fps = parsed.get_number("fps", 0);
     if (fps < 0) throw UsageError("--fps must be >= 0 (0 = every frame)");
+    if (parsed.has("full-scan-every")) {
+      const double every = parsed.get_number("full-scan-every", 0);
+      if (!(every >= 1) || every != std::floor(every) || every > 1e6) throw UsageError("--full-scan-every must be a whole number >= 1 (1 = scan every frame whole)");
+      full_scan_every = int(every);
+    }
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "posecheck check: %s\nusage: posecheck check [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--fps N] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined] [--threshold-adjust X] [--no-classifier] FILE|DIR...\n", e.what());
+    std::fprintf(stderr, "posecheck check: %s\nusage: posecheck check [--model-dir DIR] [--landmark-model FILE] [--upsample 0|1|2] [--fps N] [--full-scan-every N] [--max-faces N] [--camera paper|face] [--landmark-box detector|refined] [--threshold-adjust X] [--no-classifier] FILE|DIR...\n", e.what());
     return 2;
   }
   Checker checker = load_checker(model_options(parsed));
@@ -175,7 +190,7 @@ int command_check(const Args& args) {
       if (sniff_image_format(bytes) != ImageFormat::kUnknown) {
         doc = check_image(checker, path, bytes, options);
       } else if (!bytes.empty() && looks_like_video(path)) {
-        doc = check_video(checker, path, fps, options);
+        doc = check_video(checker, path, fps, options, full_scan_every);
       } else {
         throw Error(ErrorCode::kImageDecode, bytes.empty() ? "file is empty" : "not a supported image (JPEG, PNG, WebP) or video");
       }

@@ -143,6 +143,9 @@ struct CheckOptions {
   int upsample = 0;
   int maxFaces = 16;
   int maxDetectionSide = 1600;
+  // Video frames only (check with frameIndex >= 0): core/person_tracks.h,
+  // check_video_frame(); 1 = scan every frame whole.
+  int fullScanEvery = kDefaultFullScanEvery;
 };
 
 CheckerOptions to_core(const CheckOptions& o) {
@@ -248,17 +251,17 @@ class Analyzer {
                                                      std::to_string(need));
       }
       if (frameIndex >= 0 && !video_) throw Error(ErrorCode::kInvalidArgument, "no video was begun (beginVideo)");
-      const ImageResult r = checker_->check(packed_view(input_.data(), width, height, PixelFormat::kRgba32), to_core(options));
-      if (frameIndex >= 0) {
-        video_->add(frameIndex, r);
-        video_faces_seen_ += r.faces_found;
-      }
+      const ImageView image = packed_view(input_.data(), width, height, PixelFormat::kRgba32);
+      const ImageResult r = frameIndex >= 0 ? check_video_frame(*checker_, *video_, frameIndex, image, to_core(options), options.fullScanEvery)
+                                            : checker_->check(image, to_core(options));
+      if (frameIndex >= 0) video_faces_seen_ += r.faces_found;
       val v = val::object();
       v.set("ok", true);
       v.set("width", r.width);
       v.set("height", r.height);
       v.set("models", models_value(r.camera));
       v.set("faces_found", r.faces_found);
+      v.set("search_regions", r.search_regions);
       val faces = val::array();
       for (const auto& f : r.faces) faces.call<void>("push", face_value(f));
       v.set("faces", faces);
@@ -423,7 +426,8 @@ EMSCRIPTEN_BINDINGS(posecheck) {
   emscripten::value_object<CheckOptions>("CheckOptions")
       .field("upsample", &CheckOptions::upsample)
       .field("maxFaces", &CheckOptions::maxFaces)
-      .field("maxDetectionSide", &CheckOptions::maxDetectionSide);
+      .field("maxDetectionSide", &CheckOptions::maxDetectionSide)
+      .field("fullScanEvery", &CheckOptions::fullScanEvery);
   emscripten::class_<Analyzer>("Analyzer")
       .constructor<>()
       .function("inputBuffer", &Analyzer::inputBuffer)
@@ -435,4 +439,6 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("profile", &Analyzer::profile);
   emscripten::function("version", &version);
   emscripten::function("landmarkGroups", &landmark_groups);
+  emscripten::function("defaultFullScanEvery", emscripten::optional_override([] { return kDefaultFullScanEvery; }));
+  emscripten::function("fullScanEveryAt", &full_scan_every_at);
 }

@@ -1,7 +1,7 @@
 // The checker page: drag-and-drop images and videos, webcam, explanation,
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
-import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
+import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, fullScanEveryAt } from './posecheck.js';
 import { Timeline } from './timeline.js';
 import { CODEC_ADVICE, readFrames, sampleTimes, waitFor } from './video_frames.js';
 import { decodePicture } from './picture.js';
@@ -87,8 +87,13 @@ function boundedNumber(field, fallback, round = (x) => x) {
   return value;
 }
 
+// ?scan=every-frame: video frames all scanned whole for faces (no tracking between
+// whole-frame scans), for the benchmark's same-run baseline (npm run bench:web).
+const SCAN_EVERY_FRAME = new URLSearchParams(location.search).get('scan') === 'every-frame';
+
 function options() {
-  return { upsample: $('#upsample').checked ? 1 : 0, maxFaces: boundedNumber($('#max-faces'), 16, Math.round) };
+  return { upsample: $('#upsample').checked ? 1 : 0, maxFaces: boundedNumber($('#max-faces'), 16, Math.round),
+    fullScanEvery: SCAN_EVERY_FRAME ? 1 : fullScanEveryAt(samplingFps()) };
 }
 
 let cardCount = 0;

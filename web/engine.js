@@ -16,7 +16,20 @@ export const DEFAULT_OPTIONS = Object.freeze({
   upsample: 0, // 0 as the paper; 1 finds faces down to ~40 px at 4x the cost
   maxFaces: 16,
   maxDetectionSide: 1600, // larger images are downscaled for detection only
+  // Video frames: the whole frame is scanned for faces every this many analysed frames, and in between only
+  // around the people already seen (core/person_tracks.h); 1 = every frame whole. 10 suits every frame of a
+  // 25 frames/s video; for another rate use fullScanEveryAt(rate).
+  fullScanEvery: 10,
 });
+
+/** Seconds of video between whole-frame scans for faces (core/person_tracks.h, kFullScanSeconds). */
+export const FULL_SCAN_SECONDS = 0.4;
+
+/**
+ * fullScanEvery for frames analysed at `fps` per second: a whole-frame scan at least every FULL_SCAN_SECONDS
+ * (the core's full_scan_every_at; a test holds them equal). Sparse samples are all scanned whole.
+ */
+export const fullScanEveryAt = (fps) => (fps > 0 && Number.isFinite(fps) ? Math.max(1, Math.floor(Math.min(fps, 1e6) * FULL_SCAN_SECONDS + 1e-9)) : 1);
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
@@ -99,6 +112,10 @@ export async function createEngine(o) {
     version: () => module.version(),
     /** The landmark groups the poses use (core/geometry.h, 0-based): {whole, central}. */
     landmarkGroups: () => module.landmarkGroups(),
+    /** The core's default for fullScanEvery (core/person_tracks.h, kDefaultFullScanEvery). */
+    defaultFullScanEvery: () => module.defaultFullScanEvery(),
+    /** The core's full_scan_every_at(fps) (core/person_tracks.h). */
+    fullScanEveryAt: (fps) => module.fullScanEveryAt(fps),
     /** Checks RGBA pixels; returns the result object (fields as the CLI's JSON). */
     check: withPixels((w, h, opt) => analyzer.check(w, h, opt, -1)),
     /** Starts a video: the frames checked with checkVideoFrame until endVideo() are linked into people. */

@@ -8,9 +8,18 @@ export interface CheckOptions {
   maxFaces?: number;
   /** Longer image side above which detection runs on a downscaled copy (default 1600). */
   maxDetectionSide?: number;
+  /** Video frames only: the whole frame is scanned for faces every this many analysed frames (default 10, for every
+   * frame of a 25 frames/s video; fullScanEveryAt(rate) for another rate), and in between only around the people
+   * already seen (faster; a region scan that misses someone rescans the frame whole). 1: every frame scanned whole. */
+  fullScanEvery?: number;
 }
 
 export declare const DEFAULT_OPTIONS: Readonly<Required<CheckOptions>>;
+/** Seconds of video between whole-frame scans for faces (core/person_tracks.h). */
+export declare const FULL_SCAN_SECONDS: number;
+/** fullScanEvery for video frames analysed at `fps` per second (a whole-frame scan at least every FULL_SCAN_SECONDS;
+ * sparse samples are all scanned whole). */
+export declare function fullScanEveryAt(fps: number): number;
 
 export interface ModelOptions {
   moduleUrl?: string;
@@ -117,6 +126,9 @@ export interface ImageResult {
     face_cue: 'combined' | 'blend' | 'pose';
   };
   faces_found: number;
+  /** Regions scanned around the previous frame's faces instead of the whole image (video frames, fullScanEvery);
+   * 0: the whole image was scanned. */
+  search_regions: number;
   /** Largest face first. */
   faces: FaceResult[];
   score: number | null;

@@ -4,9 +4,9 @@
 //   const live = await checker.checkVideoFrame(video, performance.now()); // null if dropped
 //   checker.close();
 // All WebAssembly work runs in a Web Worker; pixels are transferred, not copied.
-import { PoseCheckError, DEFAULT_OPTIONS } from './engine.js';
+import { PoseCheckError, DEFAULT_OPTIONS, FULL_SCAN_SECONDS, fullScanEveryAt } from './engine.js';
 
-export { PoseCheckError, DEFAULT_OPTIONS };
+export { PoseCheckError, DEFAULT_OPTIONS, FULL_SCAN_SECONDS, fullScanEveryAt };
 
 const here = (path) => new URL(path, import.meta.url).href;
 

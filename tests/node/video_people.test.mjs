@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { DEFAULT_OPTIONS, fullScanEveryAt } from '../../web/engine.js';
 import { cli, decodeNative, demoDir, engine, root } from './helpers.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'posecheck-people-'));
@@ -79,6 +80,36 @@ describe('people in a video', () => {
     checkSummary(summary, results, 'WebAssembly', results[0].models.face_cue);
     // Same tracks as the CLI (the frames are decoded by another path, so scores may differ a little).
     assert.deepEqual(summary.people.map((p) => p.frames_seen), native.people.map((p) => p.frames_seen));
+  });
+
+  test('tracking: between whole-frame scans only the regions around the people are scanned, with the same people', () => {
+    assert.equal(e.defaultFullScanEvery(), DEFAULT_OPTIONS.fullScanEvery, 'the JS default is the core\'s');
+    for (const fps of [0, -1, NaN, Infinity, 0.5, 2, 2.5, 2.6, 5, 12, 25, 29.97, 30, 60, 1e9]) {
+      assert.equal(fullScanEveryAt(fps), e.fullScanEveryAt(fps), `fullScanEveryAt(${fps}) is the core's`);
+    }
+    assert.deepEqual([2, 25, 30].map(fullScanEveryAt), [1, 10, 12]);
+    const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
+    const run = (options) => {
+      e.beginVideo();
+      const results = files.map((f, i) => {
+        const { rgba, width, height } = decodeNative(join(dir, f));
+        return e.checkVideoFrame(rgba, width, height, i, options);
+      });
+      return { results, summary: e.endVideo() };
+    };
+    const every = run({ fullScanEvery: 1 });
+    const tracked = run({ fullScanEvery: 5 });
+    assert.deepEqual(every.results.map((r) => r.search_regions), Array(12).fill(0), 'fullScanEvery 1: every frame scanned whole');
+    // Frames 0, 5, 10 whole; the others around the three people of the frame before.
+    assert.deepEqual(tracked.results.map((r) => r.search_regions), [0, 3, 3, 3, 3, 0, 3, 3, 3, 3, 0, 3]);
+    assert.deepEqual(tracked.summary.people.map((p) => p.frames_seen), every.summary.people.map((p) => p.frames_seen));
+    tracked.results.forEach((r, i) => {
+      if (r.search_regions === 0) assert.deepEqual(r.faces, every.results[i].faces, `frame ${i}: a whole scan is the untracked result`);
+      assert.equal(r.faces.length, every.results[i].faces.length, `frame ${i}: the same faces`);
+    });
+    // The CLI follows the analysed frame rate: this clip's 6 frames/s give a whole-frame scan every 2 frames.
+    assert.equal(fullScanEveryAt(6), 2);
+    assert.deepEqual(native.frames.map((f) => f.search_regions), [0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3]);
   });
 
   test('without a blend classifier the pose cue decides and head motion scores people (the paper pipeline)', async () => {
