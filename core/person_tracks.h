@@ -27,11 +27,15 @@
 #include <vector>
 
 #include "checker.h"
+#include "own_face.h"
 #include "track_evidence.h"
 
 namespace posecheck {
 
 constexpr double kTrackMinOverlap = 0.3;
+// The own-face fit uses at most this many judged frames of a person (its
+// cost grows with frames x iterations).
+constexpr int kOwnFaceMaxFrames = 120;
 constexpr int kTrackMaxGap = 5;
 constexpr double kMainPersonShare = 0.25;
 
@@ -42,6 +46,12 @@ struct PersonResult {
   bool main = false;         // seen in >= kMainPersonShare of the analysed frames
   std::optional<double> mean_p_fake;   // mean frame P(fake) over judged frames
   TrackEvidence track;                 // head motion over the judged frames
+  // The whole-vs-central pose difference against the person's own 3D face
+  // fitted over the judged frames (own_face.h; at most kOwnFaceMaxFrames of
+  // them, evenly spaced). Reported beside the verdict, never deciding it:
+  // measured, it adds nothing the frames and head motion do not give
+  // (docs/results.md, "A person's own 3D face").
+  OwnFaceEvidence own_face;
   std::optional<double> track_p_fake;  // the track classifier's P(fake)
   std::optional<double> score;         // see the header: mean_p_fake or track_p_fake
   std::string basis;                   // "head_motion", "frames" or "" (no score)

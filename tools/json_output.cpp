@@ -166,6 +166,16 @@ void write_person(JsonWriter& w, const PersonResult& p) {
     w.key("reason").value(p.track.reason);
   }
   w.end_object();
+  w.key("own_face").begin_object();
+  w.key("ok").value(p.own_face.ok);
+  if (p.own_face.ok) {
+    w.key("angle_mean_deg").value(p.own_face.angle_mean_deg).key("angle_sd_deg").value(p.own_face.angle_sd_deg);
+    w.key("angle_step_deg").value(p.own_face.angle_step_deg).key("central_rms_mm").value(p.own_face.fit.central_rms_mm);
+    w.key("jaw_rms_mm").value(p.own_face.fit.jaw_rms_mm);
+  } else {
+    w.key("reason").value(p.own_face.reason);
+  }
+  w.end_object();
   w.key("head_motion_p_fake").value(p.track_p_fake);
   w.key("score").value(p.score);
   w.key("basis");

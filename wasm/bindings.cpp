@@ -376,6 +376,18 @@ class Analyzer {
       motion.set("reason", p.track.reason);
     }
     v.set("head_motion", motion);
+    val own = val::object();
+    own.set("ok", p.own_face.ok);
+    if (p.own_face.ok) {
+      own.set("angle_mean_deg", p.own_face.angle_mean_deg);
+      own.set("angle_sd_deg", p.own_face.angle_sd_deg);
+      own.set("angle_step_deg", p.own_face.angle_step_deg);
+      own.set("central_rms_mm", p.own_face.fit.central_rms_mm);
+      own.set("jaw_rms_mm", p.own_face.fit.jaw_rms_mm);
+    } else {
+      own.set("reason", p.own_face.reason);
+    }
+    v.set("own_face", own);
     v.set("head_motion_p_fake", optional_number(p.track_p_fake));
     v.set("score", optional_number(p.score));
     v.set("basis", p.basis.empty() ? val::null() : val(p.basis));

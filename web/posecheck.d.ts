@@ -151,6 +151,12 @@ export interface PersonResult {
   head_motion:
     | { ok: true; flatness_ratio: number; central_depth: number; jaw_depth: number; nonrigid_rms: number }
     | { ok: false; reason: string };
+  /** The two poses solved against this person's own 3D face, fitted over their judged frames (at most 120, evenly
+   * spaced): the angle between them (mean, spread, frame-to-frame change, degrees) and the rigid residual of the central
+   * points and of the jaw line (mm). Reported beside the verdict, never deciding it. */
+  own_face:
+    | { ok: true; angle_mean_deg: number; angle_sd_deg: number; angle_step_deg: number; central_rms_mm: number; jaw_rms_mm: number }
+    | { ok: false; reason: string };
   head_motion_p_fake: number | null;
   /** With the blend cue: mean_p_fake. With the pose cue: head_motion_p_fake when there is one, else mean_p_fake. */
   score: number | null;

@@ -112,6 +112,34 @@ describe('people in a video', () => {
     assert.deepEqual(native.frames.map((f) => f.search_regions), [0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3]);
   });
 
+  test('native and WebAssembly agree on a lossless video: the same people, head motion and own face', () => {
+    // The same 12 frames as a lossless FFV1 video: the CLI's video decoder gives the PNGs' exact pixels.
+    const lossless = join(dir, 'three.mkv');
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-framerate', '6', '-i', join(dir, 'f%02d.png'), '-c:v', 'ffv1', '-pix_fmt', 'bgr0', lossless]);
+    const nat = JSON.parse(execFileSync(cli, ['check', '--model-dir', join(root, 'models'), lossless], { encoding: 'utf8' }));
+    const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
+    e.beginVideo();
+    files.forEach((f, i) => {
+      const { rgba, width, height } = decodeNative(join(dir, f));
+      e.checkVideoFrame(rgba, width, height, i, { fullScanEvery: fullScanEveryAt(6) });
+    });
+    const wasm = e.endVideo();
+    assert.equal(wasm.people.length, 3);
+    assert.equal(nat.people.length, 3);
+    const near = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a)), `${what}: ${a} vs ${b}`);
+    wasm.people.forEach((p, k) => {
+      const q = nat.people[k];
+      assert.equal(p.frames_judged, q.frames_judged);
+      near(p.mean_p_fake, q.mean_p_fake, `person ${p.id} mean P(fake)`);
+      assert.equal(p.own_face.ok, true, `person ${p.id}: ${p.own_face.reason}`);
+      assert.equal(q.own_face.ok, true);
+      for (const key of ['angle_mean_deg', 'angle_sd_deg', 'angle_step_deg', 'central_rms_mm', 'jaw_rms_mm']) {
+        near(p.own_face[key], q.own_face[key], `person ${p.id} own_face.${key}`);
+      }
+      for (const key of ['flatness_ratio', 'central_depth', 'jaw_depth', 'nonrigid_rms']) near(p.head_motion[key], q.head_motion[key], `person ${p.id} head_motion.${key}`);
+    });
+  });
+
   test('without a blend classifier the pose cue decides and head motion scores people (the paper pipeline)', async () => {
     const pose = await engine({ blendClassifier: '', combination: '' });
     const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
@@ -143,6 +171,7 @@ describe('people in a video', () => {
     assert.equal(one.people[0].head_motion.ok, false);
     assert.match(one.people[0].head_motion.reason, /track too short \(1 frames, need 4\)/);
     assert.equal(one.people[0].basis, 'frames');
+    assert.deepEqual(one.people[0].own_face, { ok: false, reason: 'track too short for a 3D face (1 frames, need 4)' });
     assert.equal(e.check(rgba, width, height).faces.length, 1);
   });
 });
