@@ -560,26 +560,40 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+// `text` in lines no wider than `width` at ctx's font, broken after "; " (the
+// version lists the models so; fillText would squeeze one long line).
+function breakAtSemicolons(ctx, text, width) {
+  const lines = [];
+  for (const part of text.split(/(?<=; )/)) {
+    if (lines.length && ctx.measureText(lines[lines.length - 1] + part).width <= width) lines[lines.length - 1] += part;
+    else lines.push(part);
+  }
+  return lines;
+}
+
 // The shown picture with a caption strip: file name (and for a video the
 // time of the frame shown), the card's verdict, the legend, the checker's
 // version and the time of saving.
 function savePng(canvas, name, card) {
   const px = Math.max(1, canvas.width / 900);
   const at = card.dataset.shownTime !== undefined ? ` — frame at ${Number(card.dataset.shownTime).toFixed(1)} s` : '';
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  const ctx = out.getContext('2d');
+  const font = `${Math.round(13 * px)}px sans-serif`;
+  ctx.font = font;
   const lines = [`${name}${at} — ${$('.verdict', card).textContent}`,
     'Box label: P(fake). Blue points: jaw line; orange: central face (brows, nose, mouth corners); grey: used by neither pose.',
     'Solid axes: whole-face head pose; dashed: central-face pose.',
-    `${state.checker?.version() ?? 'posecheck'} · saved ${new Date().toISOString()} · weak evidence, not proof`];
+    ...breakAtSemicolons(ctx, state.checker?.version() ?? 'posecheck', out.width - 12 * px),
+    `saved ${new Date().toISOString()} · weak evidence, not proof`];
   const lineH = Math.round(18 * px);
-  const out = document.createElement('canvas');
-  out.width = canvas.width;
-  out.height = canvas.height + lineH * lines.length + Math.round(8 * px);
-  const ctx = out.getContext('2d');
+  out.height = canvas.height + lineH * lines.length + Math.round(8 * px); // resizing resets the context's font
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(canvas, 0, 0);
   ctx.fillStyle = '#1d1d1f';
-  ctx.font = `${Math.round(13 * px)}px sans-serif`;
+  ctx.font = font;
   lines.forEach((l, i) => ctx.fillText(l, 6 * px, canvas.height + lineH * (i + 1), out.width - 12 * px));
   out.toBlob((blob) => download(`${name.replace(/\.[^.]*$/, '')}-posecheck.png`, blob), 'image/png');
 }

@@ -96,7 +96,8 @@ export async function createEngine(o) {
      * (SHA-256 and parse) and the rest (3D face, classifier, face detector).
      */
     loadTimes: { moduleMs: instantiated - started, modelsMs: loaded - instantiated, landmarkModelMs, othersMs },
-    version: () => module.version(),
+    /** The module's version and the loaded models' formats and hash prefixes (core/checker.h, version_line). */
+    version: () => analyzer.version(),
     /** The landmark groups the poses use (core/geometry.h, 0-based): {whole, central}. */
     landmarkGroups: () => module.landmarkGroups(),
     /** Checks RGBA pixels; returns the result object (fields as the CLI's JSON). */
