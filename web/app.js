@@ -3,7 +3,7 @@
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker } from './posecheck.js';
 import { Timeline } from './timeline.js';
-import { CODEC_ADVICE, readFrames, sampleTimes, waitFor } from './video_frames.js';
+import { CODEC_ADVICE, openVideoBlob, readFrames, sampleTimes, waitFor } from './video_frames.js';
 import { decodePicture } from './picture.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
   pictureNote, unanalysedFacesNote, WORDING } from './overlay.js';
@@ -193,20 +193,13 @@ const clock = (s) => (s >= 60 ? `${Math.floor(s / 60)}:${String(Math.floor(s % 6
 // A dropped video file in a muted <video>, its first frame loaded; null
 // (with the card showing why) when the browser cannot read it.
 async function openVideo(file, card, meta) {
-  const url = URL.createObjectURL(file);
-  const video = document.createElement('video');
-  video.muted = true;
-  video.preload = 'auto';
-  video.src = url;
   try {
-    await waitFor(video, 'loadeddata');
+    return await openVideoBlob(file);
   } catch (e) {
-    URL.revokeObjectURL(url);
     showError(card, `This video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
     state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
     return null;
   }
-  return { video, url };
 }
 
 // Reads the frames at `times` and adds each to the video session, with
