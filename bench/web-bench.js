@@ -4,8 +4,8 @@
 // @vladmandic/face-api's SSD MobileNet detector + 68-point landmarks (it has
 // no head-pose stage). Results land in window.bench.
 import { LiveDetectionScale, PoseChecker } from '/web/posecheck.js';
+import { median } from '/scripts/stats.mjs';
 
-const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 async function vgaPhotos(urls) {
   const out = [];

@@ -57,6 +57,7 @@ struct BlendEvidence {
   std::array<double, 6> sectors{};
   // How much stronger the face's surroundings are in fine detail than the
   // face itself, as a factor (exp(-detail_ratio[0])), for explanations.
+  // Requires: ok (else the factor of the zero default, 1). Never throws.
   double ring_to_face_detail() const;
 };
 
@@ -67,11 +68,12 @@ BlendEvidence blend_evidence(const ImageView& image, const Landmarks& landmarks)
 
 // The classifier's input: kBlendFeatureCount numbers in this order:
 // detail_ratio[0..2], slope_difference, seam_ratio, chroma_step.
-// Requires: evidence.ok.
+// Requires: evidence.ok (not checked: the fields are copied as they are).
+// Ensures: those fields, finite when evidence.ok; never throws.
 std::array<double, kBlendFeatureCount> blend_features(const BlendEvidence& evidence);
 
 // kBlendSectorFeatureCount numbers: blend_features() followed by sectors[0..5].
-// Requires: evidence.ok.
+// Requires/Ensures: as blend_features().
 std::array<double, kBlendSectorFeatureCount> blend_sector_features(const BlendEvidence& evidence);
 
 }  // namespace posecheck

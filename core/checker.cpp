@@ -7,6 +7,7 @@
 
 #include <Eigen/Geometry>
 
+#include "compact_landmark_model.h"
 #include "errors.h"
 
 namespace posecheck {
@@ -315,6 +316,26 @@ ImageResult Checker::check(const ImageView& image, const CheckerOptions& options
     result.faces.push_back(std::move(face));
   }
   return result;
+}
+
+std::string version_line(const std::string& module_version, const Checker* loaded) {
+  const std::string head = "posecheck " + module_version + " (";
+  if (!loaded) {
+    return head + "no models loaded; reads landmarks: " + kDlibLandmarkFormat + ", " + kCompactLandmarkFormat +
+           "; face3d: " + kFaceModelFormat + "; classifiers: " + kClassifierFormat + "; combination: " + kCueCombinationFormat + ")";
+  }
+  const auto slot = [](const char* name, const char* format, const std::string& sha256) {
+    return std::string(name) + ": " + format + " " + sha256.substr(0, kVersionHashDigits);
+  };
+  const auto classifier_slot = [&](const char* name, const std::optional<Classifier>& c) {
+    return c ? slot(name, kClassifierFormat, c->sha256()) : std::string(name) + ": none";
+  };
+  const auto& combination = loaded->combination();
+  return head + slot("landmarks", loaded->landmark_model().format().c_str(), loaded->landmark_model().sha256()) + "; " +
+         slot("face3d", kFaceModelFormat, loaded->face_model().sha256) + "; " + classifier_slot("classifier", loaded->classifier()) +
+         "; " + classifier_slot("blend_classifier", loaded->blend_classifier()) + "; " +
+         classifier_slot("track_classifier", loaded->track_classifier()) + "; " +
+         (combination ? slot("combination", kCueCombinationFormat, combination->sha256()) : std::string("combination: none")) + ")";
 }
 
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker) {

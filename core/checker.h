@@ -4,6 +4,7 @@
 // result means the same thing everywhere.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,7 +75,8 @@ enum class FaceStatus { kOk, kCannotJudge };
 // against its own surroundings, blend_evidence.h: the stronger cue,
 // docs/results.md), else kPose (the paper's method: two head poses).
 enum class FaceCue { kPose, kBlend, kCombined };
-// "pose" / "blend" / "combined".
+// Ensures: "pose" / "blend" / "combined" (the results' models.face_cue); "?"
+// outside the enum. Never throws.
 const char* face_cue_name(FaceCue cue);
 
 struct FaceResult {
@@ -146,9 +148,11 @@ struct StageTimings {
 // square, side 2.8 x their RMS spread, centred 0.1 x spread above their
 // centroid (medians over the DeepfakeTIMIT and HELEN detections: side 2.83
 // and 2.77, vertical offset -0.07 and -0.14).
+// Requires: finite landmarks in image pixels. Ensures: that box, in image
+// pixels (it may extend past the image); never throws.
 Box canonical_face_box(const Landmarks& landmarks);
 
-// "ok" / "cannot_judge".
+// Ensures: "ok" / "cannot_judge" (the results' face status). Never throws.
 const char* status_name(FaceStatus s);
 
 // Represents: loaded models and a detector. check() is not thread-safe (the
@@ -171,16 +175,28 @@ class Checker {
           std::optional<Classifier> track_classifier = std::nullopt, std::optional<Classifier> blend_classifier = std::nullopt,
           std::optional<CueCombination> combination = std::nullopt);
 
-  // Requires: validate(image) passes (else throws Error).
-  // Ensures: when timings is non-null, it receives this call's stage times.
+  // Requires: validate(image) passes (else throws Error); options.max_faces
+  //   >= 0, options.detection valid (FaceDetector::detect) and
+  //   options.camera empty or the loaded classifier's (else Error
+  //   kInvalidArgument; kImageTooLarge for an upsample too large).
+  // Ensures: the faces found (faces_found, all of them) and the largest
+  //   max_faces of them analysed, largest box first; each face judged (ok,
+  //   with the loaded cues' P(fake)) or cannot_judge with a reason, never
+  //   silently scored; score the highest p_fake of the judged faces. When
+  //   timings is non-null, it receives this call's stage times.
   ImageResult check(const ImageView& image, const CheckerOptions& options = {}, StageTimings* timings = nullptr);
 
   // The pose and classifier stages on given landmarks (bring-your-own
   // landmarks), camera from width/height. The box is the landmarks' bounding box.
   // With the blend cue or the combination (face_cue() != kPose) a face that passes is still
   // cannot_judge ("needs the image's pixels"); pose_p_fake is set.
+  // Requires: width x height a valid image size (validate_size) and finite
+  //   landmarks in its pixels (else throws Error); options as for check().
+  // Ensures: the face as check() would judge it from these landmarks,
+  //   without detection_confidence or blend.
   FaceResult judge_landmarks(const Landmarks& landmarks, int width, int height, const CheckerOptions& options = {}) const;
 
+  // The loaded models, as given to the constructor (never throw).
   const FaceModel3D& face_model() const { return face_; }
   const LandmarkModel& landmark_model() const { return landmarks_; }
   const std::optional<Classifier>& classifier() const { return classifier_; }
@@ -218,5 +234,19 @@ class Checker {
 // (no face classifier loaded), "cannot_judge" (no face could be judged), else
 // the face cue's evidence band of the score (Checker::face_bands()).
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
+
+// The version line every front end reports (the CLI's `posecheck version`,
+// the WebAssembly module's version()), so that one definition says which
+// models a result came from:
+//   loaded == nullptr: "posecheck <module_version> (no models loaded; reads
+//     landmarks: <dlib and compact formats>; face3d: ...; classifiers: ...;
+//     combination: ...)", the formats this build can read;
+//   else "posecheck <module_version> (landmarks: <format> <sha>; face3d: ...;
+//     classifier: ...; blend_classifier: ...; track_classifier: ...;
+//     combination: ...)", each slot named as in the results' `models`, with
+//     the loaded file's format and the first kVersionHashDigits hex digits of
+//     its SHA-256, or "none" for an empty slot.
+constexpr std::size_t kVersionHashDigits = 12;
+std::string version_line(const std::string& module_version, const Checker* loaded);
 
 }  // namespace posecheck

@@ -65,24 +65,12 @@ Classifier Classifier::parse(const std::string& text) {
   Classifier c;
   Impl& m = *c.impl_;
   m.sha256 = sha256_hex(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  std::istringstream in(text);
-  std::string line;
-  int ln = 0;
-  if (!std::getline(in, line) || line != "posecheck-classifier 1") {
-    throw Error(ErrorCode::kModelFormat, "not a posecheck classifier (version 1): first line must be 'posecheck-classifier 1'");
-  }
-  ln = 1;
   bool have_variant = false, have_bands = false, in_svm = false, in_sv = false;
   std::map<std::string, std::vector<double>> header;
   std::string svm_type, kernel;
   int nr_class = 0, total_sv = -1;
   std::vector<double> svm_labels;
-  while (std::getline(in, line)) {
-    ++ln;
-    if (line.empty()) continue;
-    std::istringstream ls(line);
-    std::string key;
-    ls >> key;
+  for_each_model_line(text, kClassifierFormat, "posecheck classifier (version 1)", [&](int ln, const std::string& key, std::istringstream& ls) {
     if (!in_svm) {
       if (key == "variant") {
         std::string name;
@@ -100,22 +88,20 @@ Classifier Classifier::parse(const std::string& text) {
         for (double s : m.std) if (!(s > 0)) bad(ln, "std values must be positive");
       } else if (key == "bands") {
         auto b = numbers(ls, ln);
-        if (b.size() != 2 || !(b[0] >= 0 && b[0] <= b[1] && b[1] <= 1)) bad(ln, "bands needs 0 <= low <= high <= 1");
+        if (const std::string why = band_thresholds_problem(b); !why.empty()) bad(ln, why);
         m.band_low = b[0];
         m.band_high = b[1];
         have_bands = true;
       } else if (key == "band_rates") {
         auto r = numbers(ls, ln);
-        if (r.size() != 6) bad(ln, "band_rates needs 6 shares (real: 3 bands, fake: 3 bands)");
-        for (double x : r) if (!(x >= 0 && x <= 1)) bad(ln, "band_rates must be shares in [0, 1]");
-        if (std::abs(r[0] + r[1] + r[2] - 1) > 1e-3 || std::abs(r[3] + r[4] + r[5] - 1) > 1e-3) bad(ln, "band_rates of each class must sum to 1");
+        if (const std::string why = band_rates_problem(r); !why.empty()) bad(ln, why);
         m.band_rates = r;
       } else if (key == "libsvm") {
         in_svm = true;
       } else {
         bad(ln, "unknown key '" + key + "'");
       }
-      continue;
+      return;
     }
     if (!in_sv) {
       if (key == "svm_type") ls >> svm_type;
@@ -140,7 +126,7 @@ Classifier Classifier::parse(const std::string& text) {
         if (total_sv < 1 || m.n_sv[0] + m.n_sv[1] != total_sv) bad(ln, "nr_sv does not add up to total_sv");
         if (!(m.model.param.gamma > 0)) bad(ln, "missing gamma");
       } else bad(ln, "unknown libsvm header key '" + key + "'");
-      continue;
+      return;
     }
     // Support vector line: coef index:value ...
     char* end = nullptr;
@@ -165,7 +151,7 @@ Classifier Classifier::parse(const std::string& text) {
     nodes.push_back(svm_node{-1, 0});
     m.coef.push_back(coef);
     m.sv_nodes.push_back(std::move(nodes));
-  }
+  });
   if (!have_variant || !have_bands) throw Error(ErrorCode::kModelFormat, "classifier model lacks 'variant' or 'bands'");
   if (!in_sv) throw Error(ErrorCode::kModelFormat, "classifier model lacks the libsvm section (or its 'SV' line)");
   const std::size_t d = variant_length(m.variant);
@@ -205,7 +191,7 @@ std::string Classifier::format(FeatureVariant variant, CameraModel camera, const
                                const std::vector<double>& band_rates, const std::string& libsvm_model_text) {
   std::ostringstream out;
   out.precision(17);
-  out << "posecheck-classifier 1\nvariant " << variant_name(variant);
+  out << kClassifierFormat << "\nvariant " << variant_name(variant);
   // Written only for the face camera, so the paper's camera keeps the
   // original file bytes (Table 1's models reproduce byte for byte).
   if (camera != CameraModel::kPaper) out << "\ncamera " << camera_model_name(camera);

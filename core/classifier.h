@@ -29,8 +29,13 @@
 
 namespace posecheck {
 
+// The first line of the file format above: its name and the one version read.
+constexpr const char* kClassifierFormat = "posecheck-classifier 1";
+
 enum class EvidenceBand { kLittleEvidence, kUncertain, kSubstantialEvidence };
-const char* band_name(EvidenceBand b);  // "little_evidence", "uncertain", "substantial_evidence"
+// Ensures: "little_evidence", "uncertain", "substantial_evidence" (the
+// results' band words); "?" outside the enum. Never throws.
+const char* band_name(EvidenceBand b);
 
 // A score's bands and what they mean: P(fake) < low little evidence, >= high
 // substantial evidence, else uncertain; held_out_rates: empty, or the shares
@@ -50,20 +55,32 @@ class Classifier {
   // Requires: the text format above, finite numbers, std > 0, a two-class
   //   (labels 0 and 1) C-SVC with probability information, support vectors
   //   of dimension <= d. Otherwise throws Error kModelFormat naming the line.
+  // Ensures: the model, with sha256() the digest of `text`.
   static Classifier parse(const std::string& text);
 
   // Builds the file text from parts (used by `posecheck train`).
-  // band_rates: empty, or the 6 shares of the format above.
+  // Requires: the parts parse() accepts (mean and std of
+  //   variant_length(variant) values, std > 0, 0 <= band_low <= band_high
+  //   <= 1; band_rates empty or the 6 shares of the format above;
+  //   libsvm_model_text libsvm's saved model). Not checked here: parse() of
+  //   the result is the check. Ensures: the file text; never throws but
+  //   std::bad_alloc.
   static std::string format(FeatureVariant variant, CameraModel camera, const std::vector<double>& mean,
                             const std::vector<double>& std, double band_low, double band_high,
                             const std::vector<double>& band_rates, const std::string& libsvm_model_text);
 
+  // The accessors below return what the file said and never throw.
+  // The features it scores (the file's `variant`).
   FeatureVariant variant() const;
   // The camera its features must be computed with (the checker uses it).
   CameraModel camera() const;
-  // Requires: features.size() == variant_length(variant()) (else kInvalidArgument).
-  // Ensures: P(fake) in [0, 1].
+  // Requires: features.size() == variant_length(variant()) and every value
+  //   finite (else throws Error kInvalidArgument).
+  // Ensures: P(fake) in [0, 1] (libsvm's Platt probability of label 1),
+  //   from the features standardised with the file's mean and std.
   double probability_fake(const std::vector<double>& features) const;
+  // Ensures: the band of p_fake: < band_low() little evidence, >=
+  // band_high() substantial evidence, else uncertain (as bands().of()).
   EvidenceBand band(double p_fake) const;
   EvidenceBands bands() const { return {band_low(), band_high(), band_rates()}; }
   double band_low() const;
@@ -71,6 +88,7 @@ class Classifier {
   // The held-out shares of real faces per band (little, uncertain,
   // substantial), then of fake faces; empty when the file has none.
   const std::vector<double>& band_rates() const;
+  // The SHA-256 (64 lowercase hex) of the text it was parsed from.
   const std::string& sha256() const;
 
   Classifier(Classifier&&) noexcept;
@@ -83,7 +101,7 @@ class Classifier {
   std::unique_ptr<Impl> impl_;
 };
 
-// A loaded classifier's bands, or none.
+// Ensures: a loaded classifier's bands, or nullopt when c is empty.
 inline std::optional<EvidenceBands> bands_of(const std::optional<Classifier>& c) {
   return c ? std::optional<EvidenceBands>(c->bands()) : std::nullopt;
 }

@@ -45,9 +45,12 @@
 
 namespace posecheck {
 
+// LandmarkModel::format() of a PCLM file (landmark_model.h).
 constexpr const char* kCompactLandmarkFormat = "posecheck-compact-v1";
 
-// True when the bytes start with the compact format's magic "PCLM".
+// Requires: data points to `size` readable bytes (or is null).
+// Ensures: true when the bytes start with the compact format's magic "PCLM"
+//   (nothing else is checked: parse() does that); never throws.
 bool is_compact_landmark_model(const std::uint8_t* data, std::size_t size);
 
 // Represents: a PCLM model in its compact form. The quantised leaf codes stay
@@ -68,6 +71,7 @@ class CompactShapePredictor {
   //   can express lies in [-1, 1] (in face-box units).
   static CompactShapePredictor parse(const std::uint8_t* data, std::size_t size, bool verify_payload_digest = true);
 
+  // Ensures: the number of points predicted (P of the header, 1..255).
   unsigned long num_parts() const { return parts_; }
 
   // Requires: image is a dlib generic image (core/dlib_image.h views); rect
@@ -114,19 +118,26 @@ struct CompactLevel {
   bool coord_weights;    // per-coordinate leaf scales (else all 1)
   std::string note;
 };
+// Ensures: the converter's levels, each name once (the same list on every
+// call; never throws).
 const std::vector<CompactLevel>& compact_levels();
-// The level `posecheck compact-model` uses by default and the build ships.
+// Ensures: the name of the level `posecheck compact-model` uses by default
+// and the build ships, one of compact_levels().
 const char* default_compact_level();
 
 // Requires: bytes of a dlib shape_predictor .dat (version 1, trees of one
 //   depth; read with read_shape_predictor_parts, so any bytes are safe, and
 //   the structure is checked); level one of compact_levels().
 // Ensures: the PCLM v1 bytes, deterministic for given input and level.
+//   Throws Error kInvalidArgument for an unknown level, kModelFormat when the
+//   bytes are not such a predictor or it does not fit PCLM v1's limits (the
+//   header's ranges above), saying which.
 std::vector<std::uint8_t> encode_compact_landmark_model(const std::uint8_t* dat, std::size_t size,
                                                         const std::string& level);
 
 // As above, from the parts of a predictor (tests build tiny ones). anchor_idx
-// and deltas as in dlib's serialisation.
+// and deltas as in dlib's serialisation, one list per cascade.
+// Requires/Ensures: as above (the same errors, without the parsing of bytes).
 std::vector<std::uint8_t> encode_compact_landmark_model(
     const dlib::matrix<float, 0, 1>& initial_shape,
     const std::vector<std::vector<dlib::impl::regression_tree>>& forests,

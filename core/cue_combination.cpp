@@ -47,19 +47,8 @@ double combined_probability(double pose_weight, double blend_weight, double bias
 CueCombination CueCombination::parse(const std::string& text) {
   CueCombination c;
   c.sha256_ = sha256_hex(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line) || line != "posecheck-combination 1") {
-    throw Error(ErrorCode::kModelFormat, "not a posecheck cue combination (version 1): first line must be 'posecheck-combination 1'");
-  }
-  int ln = 1;
   bool have_weights = false, have_bias = false, have_bands = false;
-  while (std::getline(in, line)) {
-    ++ln;
-    if (line.empty()) continue;
-    std::istringstream ls(line);
-    std::string key;
-    ls >> key;
+  const auto on_line = [&](int ln, const std::string& key, std::istringstream& ls) {
     if (key == "pose_classifier" || key == "blend_classifier") {
       std::string sha, extra;
       ls >> sha;
@@ -77,14 +66,13 @@ CueCombination CueCombination::parse(const std::string& text) {
       have_bias = true;
     } else if (key == "bands") {
       const auto b = numbers(ls, ln, 2);
-      if (!(b[0] >= 0 && b[0] <= b[1] && b[1] <= 1)) bad(ln, "bands need 0 <= low <= high <= 1");
+      if (const std::string why = band_thresholds_problem(b); !why.empty()) bad(ln, why);
       c.band_low_ = b[0];
       c.band_high_ = b[1];
       have_bands = true;
     } else if (key == "band_rates") {
       const auto r = numbers(ls, ln, 6);
-      for (double x : r) if (!(x >= 0 && x <= 1)) bad(ln, "band_rates must be shares in [0, 1]");
-      if (std::abs(r[0] + r[1] + r[2] - 1) > 1e-3 || std::abs(r[3] + r[4] + r[5] - 1) > 1e-3) bad(ln, "band_rates of each class must sum to 1");
+      if (const std::string why = band_rates_problem(r); !why.empty()) bad(ln, why);
       c.band_rates_ = r;
     } else if (key == "decides") {
       std::string v, extra;
@@ -94,7 +82,8 @@ CueCombination CueCombination::parse(const std::string& text) {
     } else {
       bad(ln, "unknown key '" + key + "'");
     }
-  }
+  };
+  const int ln = for_each_model_line(text, kCueCombinationFormat, "posecheck cue combination (version 1)", on_line);
   if (c.pose_sha_.empty() || c.blend_sha_.empty()) bad(ln, "missing pose_classifier or blend_classifier");
   if (!have_weights || !have_bias || !have_bands) bad(ln, "missing weights, bias or bands");
   return c;
@@ -105,7 +94,7 @@ std::string CueCombination::format(const std::string& pose_sha, const std::strin
                                    const std::vector<double>& band_rates, bool decides) {
   std::ostringstream out;
   out.precision(12);
-  out << "posecheck-combination 1\npose_classifier " << pose_sha << "\nblend_classifier " << blend_sha << "\nweights "
+  out << kCueCombinationFormat << "\npose_classifier " << pose_sha << "\nblend_classifier " << blend_sha << "\nweights "
       << pose_weight << ' ' << blend_weight << "\nbias " << bias << "\nbands " << band_low << ' ' << band_high << '\n';
   if (!band_rates.empty()) {
     out << "band_rates";

@@ -29,11 +29,18 @@ struct DlibView {
 using RgbaDlibView = DlibView<rgbx_pixel>;
 using GrayDlibView = DlibView<unsigned char>;
 
+// Requires: Pixel is rgbx_pixel for a kRgba32 view, unsigned char for kGray8
+//   (not checked); the view's memory outlives the returned view.
+// Ensures: a dlib image of v.height rows and v.width columns over v's
+//   memory (no copy, no allocation, never throws). Call validate(v) first:
+//   this does not check the view.
 template <typename Pixel>
 DlibView<Pixel> dlib_view(const ImageView& v) {
   return DlibView<Pixel>{v.data, v.height, v.width, static_cast<long>(v.stride_bytes)};
 }
 
+// dlib's generic image interface (generic_image.h): sizes, row stride in
+// bytes, and the first pixel. Constant time, never throw.
 template <typename Pixel> long num_rows(const DlibView<Pixel>& img) { return img.rows; }
 template <typename Pixel> long num_columns(const DlibView<Pixel>& img) { return img.cols; }
 template <typename Pixel> long width_step(const DlibView<Pixel>& img) { return img.stride; }

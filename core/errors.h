@@ -18,10 +18,17 @@ enum class ErrorCode {
   kIo,               // a file could not be read or written
 };
 
+// Ensures: the code's stable name, as front ends report it (JSON `code`, the
+// JavaScript PoseCheckError's .code): "invalid_argument", "image_too_large",
+// "image_decode", "model_format", "model_checksum", "io"; "unknown" for a
+// value outside the enum. Never throws.
 const char* error_code_name(ErrorCode code);
 
+// Represents: one fault, with a code and a message that says what was wrong
+// and, where it can, what to do (what() returns it).
 class Error : public std::runtime_error {
  public:
+  // Requires: nothing. Ensures: code() == code, what() == message.
   Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
   ErrorCode code() const { return code_; }
 

@@ -30,15 +30,22 @@ struct DetectedFace {
 // Thread safety: detect() mutates scratch state; use one detector per thread.
 class FaceDetector {
  public:
+  // Ensures: a ready detector, built from dlib's frontal face model compiled
+  //   into the library (no file is read; throws only std::bad_alloc).
   FaceDetector();
   ~FaceDetector();
   FaceDetector(FaceDetector&&) noexcept;
   FaceDetector& operator=(FaceDetector&&) noexcept;
 
-  // Requires: validate(image) passes (else throws posecheck::Error); options
-  //   as documented above (else kInvalidArgument).
+  // Requires: validate(image) passes (else throws posecheck::Error);
+  //   options.upsample in 0..2 and options.max_detection_side >= 0 (else
+  //   Error kInvalidArgument); with upsample > 0, the upsampled image within
+  //   kMaxImagePixels unless it is first downscaled by max_detection_side
+  //   (else Error kImageTooLarge).
   // Ensures: returns the faces found, most confident first; an empty vector
-  //   when there is none (not an error).
+  //   when there is none (not an error). Boxes are in full-resolution image
+  //   pixels (geometry.h: right and bottom exclusive), whatever the
+  //   downscaling or upsampling used for the scan.
   std::vector<DetectedFace> detect(const ImageView& image, const DetectionOptions& options = {});
 
  private:

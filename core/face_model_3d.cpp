@@ -44,10 +44,10 @@ FaceModel3D parse_face_model(const std::string& text) {
   std::string line;
   int line_no = 0;
   if (!std::getline(in, line) || line.rfind("posecheck-face3d", 0) != 0) {
-    throw Error(ErrorCode::kModelFormat, "3D face model: first line must be 'posecheck-face3d 1'");
+    throw Error(ErrorCode::kModelFormat, std::string("3D face model: first line must be '") + kFaceModelFormat + "'");
   }
   ++line_no;
-  if (line != "posecheck-face3d 1") {
+  if (line != kFaceModelFormat) {
     throw Error(ErrorCode::kModelFormat, "3D face model: unsupported version '" + line + "' (this build reads version 1)");
   }
   FaceModel3D m;
@@ -72,7 +72,7 @@ FaceModel3D parse_face_model(const std::string& text) {
 
 std::string format_face_model(const FaceModel3D& model, const std::string& comment) {
   std::ostringstream out;
-  out << "posecheck-face3d 1\n";
+  out << kFaceModelFormat << "\n";
   std::istringstream cs(comment);
   std::string line;
   while (std::getline(cs, line)) out << "# " << line << "\n";

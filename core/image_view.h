@@ -10,6 +10,7 @@ namespace posecheck {
 
 enum class PixelFormat { kGray8, kRgba32 };
 
+// Ensures: 1 for kGray8, 4 for kRgba32 (R, G, B, A bytes in that order).
 int bytes_per_pixel(PixelFormat format);
 
 // Largest image the checker accepts: 40 megapixels, and no side over 16384
@@ -30,7 +31,9 @@ struct ImageView {
   PixelFormat format = PixelFormat::kRgba32;
 };
 
-// A tightly packed view (stride = width * bytes per pixel).
+// A tightly packed view (stride = width * bytes per pixel; 0 for width <= 0).
+// Requires: nothing (it only fills in the fields; validate() checks them).
+// Ensures: the view of data, width x height in `format`; never throws.
 ImageView packed_view(const std::uint8_t* data, int width, int height, PixelFormat format);
 
 // Ensures: returns normally only if the view is usable: data non-null,
@@ -39,7 +42,10 @@ ImageView packed_view(const std::uint8_t* data, int width, int height, PixelForm
 //   posecheck::Error (kInvalidArgument or kImageTooLarge) saying which.
 void validate(const ImageView& image);
 
-// As validate(), for a size alone (e.g. read from a file header before decoding).
+// As validate(), for a size alone (e.g. read from a file header before
+// decoding): throws Error kInvalidArgument when a side is below 1, and
+// kImageTooLarge when a side is over kMaxImageSide or the area over
+// kMaxImagePixels; returns normally otherwise.
 void validate_size(std::int64_t width, std::int64_t height);
 
 }  // namespace posecheck

@@ -71,7 +71,7 @@ LandmarkModel LandmarkModel::from_bytes(const std::uint8_t* data, std::size_t si
           encode_compact_landmark_model(parts.initial_shape, parts.forests, parts.anchor_idx, parts.deltas, "f32");
       model.impl_->compact = CompactShapePredictor::parse(pclm.data(), pclm.size(), /*verify_payload_digest=*/false);
     }
-    model.format_ = "dlib-shape-predictor-v1";
+    model.format_ = kDlibLandmarkFormat;
   }
   if (model.impl_->num_parts() != kNumLandmarks) {
     throw Error(ErrorCode::kModelFormat, "landmark model predicts " + std::to_string(model.impl_->num_parts()) +

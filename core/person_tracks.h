@@ -72,7 +72,11 @@ struct VideoPeople {
 // thread-safe. Frames must be added in time order.
 class PersonTracker {
  public:
-  // Requires: frame indices increasing (else throws Error kInvalidArgument).
+  // Requires: frame_index greater than every index added before (else
+  //   throws Error kInvalidArgument); frame is that frame's result from the
+  //   checker later given to summarise().
+  // Ensures: the frame's faces are linked into tracks as the header says;
+  //   the frame counts as analysed even when it has no face.
   void add(int frame_index, const ImageResult& frame);
 
   // Where to look for faces in the next analysed frame (CheckerOptions::
@@ -85,6 +89,8 @@ class PersonTracker {
 
   // Scores with the checker's frame classifier and track classifier (either
   // may be absent: then the corresponding scores stay empty).
+  // Ensures: the people so far, as the header defines them; the tracker is
+  //   unchanged, so frames may still be added. Throws only std::bad_alloc.
   VideoPeople summarise(const Checker& checker) const;
 
  private:
@@ -128,9 +134,12 @@ constexpr int kDefaultFullScanEvery = 10;
 ImageResult check_video_frame(Checker& checker, PersonTracker& tracker, int frame_index, const ImageView& frame,
                               CheckerOptions options, int full_scan_every, StageTimings* timings = nullptr);
 
-// The video's verdict word: "no_face" (no face in any analysed frame),
-// "not_scored" (no classifier loaded), "cannot_judge" (no main person has a
-// score), else the band of the main person with the highest score.
+// The video's verdict word: "no_face" (faces_seen == 0: no face in any
+// analysed frame), "not_scored" (no classifier loaded), "cannot_judge" (no
+// main person has a score), else the band of the main person with the
+// highest score.
+// Requires: people from summarise() with this checker; faces_seen the sum of
+//   the analysed frames' faces_found. Never throws.
 std::string video_verdict(const VideoPeople& people, int faces_seen, const Checker& checker);
 
 }  // namespace posecheck

@@ -29,12 +29,21 @@ enum class FeatureVariant { kVec, kVecT, kRvec, kRvecT, kRmat, kRmatT, kTrack, k
 // shipped classifier (models/classifier.txt) uses; a test holds them equal.
 constexpr FeatureVariant kDefaultVariant = FeatureVariant::kRmat;
 
-// "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t", "track", "blend", "blend_sectors".
+// Ensures: "vec", "vec_t", "rvec", "rvec_t", "rmat", "rmat_t", "track",
+// "blend", "blend_sectors" (the names model files and CSV columns use); "?"
+// for a value outside the enum. Never throws.
 const char* variant_name(FeatureVariant v);
+// Ensures: the variant whose variant_name() is `name` (exact, case-sensitive).
 // Throws Error kInvalidArgument on an unknown name.
 FeatureVariant parse_variant(const std::string& name);
+// Ensures: the length of the variant's feature vector: 3 (vec, rvec), 6
+// (vec_t, rvec_t), 9 (rmat), 12 (rmat_t), 4 (track), kBlendFeatureCount
+// (blend), kBlendSectorFeatureCount (blend_sectors); 0 outside the enum.
 int variant_length(FeatureVariant v);
+// Ensures: true for kBlend and kBlendSectors only.
 bool is_blend_variant(FeatureVariant v);
+// Ensures: the paper's six pose-difference variants in Table 1's order (vec,
+// vec_t, rvec, rvec_t, rmat, rmat_t); the same list on every call.
 const std::vector<FeatureVariant>& all_variants();
 
 struct PoseFeatures {
@@ -47,7 +56,10 @@ struct PoseFeatures {
   std::vector<double> of(FeatureVariant v) const;
 };
 
-// Requires: two valid poses (PoseEstimate::ok).
+// Requires: two valid poses (PoseEstimate::ok; else throws Error
+//   kInvalidArgument), solved with the same camera so their frames agree.
+// Ensures: the differences above, whole minus central; translations in the
+//   poses' units (millimetres, geometry.h); cosine_distance in [0, 2].
 PoseFeatures pose_features(const PoseEstimate& whole, const PoseEstimate& central);
 
 }  // namespace posecheck

@@ -6,7 +6,7 @@
 // the browser.
 import { DEFAULT_MODELS, PoseChecker, fullScanEveryAt } from './lib/posecheck.js';
 import { decidingPerson } from './lib/overlay.js';
-import { CODEC_ADVICE, readFrames, sampleTimes, seekTo, waitFor } from './lib/video_frames.js';
+import { CODEC_ADVICE, openVideoBlob, readFrames, sampleTimes, seekTo } from './lib/video_frames.js';
 import { decodePicture } from './lib/picture.js';
 
 const MAX_BYTES = 50 * 1024 * 1024; // images larger than this are refused before decoding
@@ -169,17 +169,10 @@ function remember(url, src, entry, summaryOf) {
 // loaded into a muted <video>, handed to `use`; released afterwards.
 async function withVideo(url, use) {
   const blob = await fetchBlob(url, 'video', MAX_VIDEO_BYTES);
-  const objectUrl = URL.createObjectURL(blob);
-  const video = document.createElement('video');
-  video.muted = true;
-  video.preload = 'auto';
-  video.src = objectUrl;
+  const { video, url: objectUrl } = await openVideoBlob(blob).catch((e) => {
+    throw new CheckError('image_decode', `this video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
+  });
   try {
-    try {
-      await waitFor(video, 'loadeddata');
-    } catch (e) {
-      throw new CheckError('image_decode', `this video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
-    }
     return await use(video);
   } finally {
     video.removeAttribute('src');

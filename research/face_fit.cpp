@@ -8,6 +8,7 @@
 #include <Eigen/SVD>
 
 #include "errors.h"
+#include "metrics.h"
 
 namespace posecheck {
 namespace {
@@ -32,24 +33,6 @@ struct FacePose {
   double s = 1;
   Eigen::Vector2d t = Eigen::Vector2d::Zero();
 };
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + mid, v.end());
-  double m = v[mid];
-  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + mid));
-  return m;
-}
-
-double quantile_of(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t i = static_cast<size_t>(std::floor(pos));
-  const size_t j = std::min(i + 1, v.size() - 1);
-  return v[i] + (pos - i) * (v[j] - v[i]);
-}
 
 Eigen::Matrix3d skew(const Eigen::Vector3d& v) {
   Eigen::Matrix3d m;
@@ -330,9 +313,9 @@ FaceFitResult fit_mean_face(const std::vector<std::array<Point2, kNumLandmarks>>
       face_rms[f] = std::sqrt(r.squaredNorm() / N);
     }
     if (opt.robust) {
-      const double sigma = 1.4826 * median_of(all_r);
+      const double sigma = 1.4826 * research::median(all_r);
       const double kp = 2.0 * sigma;
-      const double kf = 2.0 * median_of(face_rms);
+      const double kf = 2.0 * research::median(face_rms);
       for (int f = 0; f < F; ++f) {
         face_w[f] = face_rms[f] <= kf ? 1.0 : kf / face_rms[f];
         for (int j = 0; j < N; ++j) {
@@ -426,13 +409,13 @@ FaceFitResult fit_mean_face(const std::vector<std::array<Point2, kNumLandmarks>>
   st.rms_mm = std::sqrt(sum / (double(F) * N));
   st.weighted_rms_mm = std::sqrt(wsum / wtot);
   st.downweighted_point_fraction = double(down_pts) / (double(F) * N);
-  st.median_face_rms_mm = median_of(st.face_rms_mm);
-  st.p90_face_rms_mm = quantile_of(st.face_rms_mm, 0.9);
-  st.median_abs_yaw_deg = median_of(abs_yaw);
-  st.p90_abs_yaw_deg = quantile_of(abs_yaw, 0.9);
+  st.median_face_rms_mm = research::median(st.face_rms_mm);
+  st.p90_face_rms_mm = research::quantile(st.face_rms_mm, 0.9);
+  st.median_abs_yaw_deg = research::median(abs_yaw);
+  st.p90_abs_yaw_deg = research::quantile(abs_yaw, 0.9);
   st.max_abs_yaw_deg = *std::max_element(abs_yaw.begin(), abs_yaw.end());
-  st.median_pitch_deg = median_of(st.pitch_deg);
-  st.median_abs_roll_deg = median_of(abs_roll);
+  st.median_pitch_deg = research::median(st.pitch_deg);
+  st.median_abs_roll_deg = research::median(abs_roll);
 
   for (int j = 0; j < N; ++j) result.model.points[j] = S.col(j);
   return result;

@@ -234,4 +234,13 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const double pos = q * double(v.size() - 1);
+  const std::size_t i = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t j = std::min(i + 1, v.size() - 1);
+  return v[i] + (pos - double(i)) * (v[j] - v[i]);
+}
+
 }  // namespace posecheck::research

@@ -58,5 +58,8 @@ std::string histogram_svg(const std::vector<double>& real, const std::vector<dou
 
 // Median (mean of the two middle values for an even count); NaN when empty.
 double median(std::vector<double> v);
+// Quantile q in [0, 1], linear interpolation between order statistics
+// (q = 0.5 is the median); NaN when empty.
+double quantile(std::vector<double> v, double q);
 
 }  // namespace posecheck::research

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine } from '../web/engine.js';
+import { median } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [wasmDir = join(root, 'web/dist'), ...models] = process.argv.slice(2);
@@ -21,7 +22,6 @@ const moduleUrl = pathToFileURL(pick(mjs)).href;
 const wasmBinary = new Uint8Array(readFileSync(pick(mjs.map((p) => p.replace(/\.mjs$/, '.wasm')))));
 const faceModel = readFileSync(join(root, 'models/face3d.txt'), 'utf8');
 const files = ['/usr/share/dlib/shape_predictor_68_face_landmarks.dat', ...(models.length ? models : [join(root, 'web/dist/models/landmarks68.pclm')])];
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log('| landmark model | bytes | pinned | landmark model load ms (SHA-256 + parse) | other models + face detector ms | module compile ms | createEngine ms | WebAssembly memory after load, MB |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const file of files) {

@@ -18,6 +18,7 @@ import { buildExtension, outDir } from './build-extension.mjs';
 import { BASE_ARGS, CHROMIUM } from '../tests/browser/browser.mjs';
 import { fixtureDir, makeFixtures } from '../tests/browser/fixtures.mjs';
 import { demoDir } from '../tests/node/helpers.mjs';
+import { median } from './stats.mjs';
 
 makeFixtures();
 buildExtension({ zip: false, log: () => {} });
@@ -72,7 +73,6 @@ await context.close();
 for (const s of [images, pages]) s.close();
 rmSync(profile, { recursive: true, force: true });
 
-const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 console.log('posecheck extension in Chromium (headless), six 512x384 photos:');
 console.log(`  cold scan (fresh profile, popup's scan): first badge ${cold.resultMs[0]} ms (goal <= 1500 ms), all ${cold.checked} in ` +
   `${cold.resultMs.at(-1)} ms; faces ${cold.faces}, errors ${cold.errors}`);

@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '../web/engine.js';
 import { decodeNative, demoDir, faceModelText, landmarkModel } from '../tests/node/helpers.mjs';
+import { median } from './stats.mjs';
 
 const dirs = process.argv.slice(2).map((d) => resolve(d));
 const repeat = 9;
-const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const scratch = mkdtempSync(join(tmpdir(), 'posecheck-variants-'));
 const images = readdirSync(demoDir).filter((f) => /^sample[1-4]\.jpg$/.test(f)).map((f) => {
   const out = join(scratch, f.replace('.jpg', '.png'));

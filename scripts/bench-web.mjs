@@ -14,6 +14,7 @@ import { startServer } from './serve.mjs';
 import { launch } from '../tests/browser/browser.mjs';
 import { makeFixtures } from '../tests/browser/fixtures.mjs';
 import { demoDir, root } from '../tests/node/helpers.mjs';
+import { median } from './stats.mjs';
 
 const repeat = Number(process.argv[2] ?? 10);
 const fixtures = makeFixtures();
@@ -96,7 +97,6 @@ for (let i = 0; i < 3; i++) {
 await browser.close();
 server.close();
 
-const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 console.log(`posecheck in Chromium (headless, ${repeat} calls per photo, 640x480, through the worker API):`);
 photos.forEach((p, i) => console.log(`  ${p.split('/').pop()}: posecheck ${ours.perPhoto[i].ms.toFixed(1)} ms (${ours.perPhoto[i].faces} faces)` +
   (peer.perPhoto ? `, face-api ${peer.perPhoto[i].ms.toFixed(1)} ms (${peer.perPhoto[i].faces} faces)` : '')));

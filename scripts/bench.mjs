@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cli, decodeNative, demoDir, engine } from '../tests/node/helpers.mjs';
+import { median } from './stats.mjs';
 
 const repeat = Number(process.argv[2] ?? 15);
 const stages = ['detect', 'landmarks', 'pose', 'features', 'svm'];
-const median = (v) => { const s = [...v].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 const scratch = mkdtempSync(join(tmpdir(), 'posecheck-bench-'));
 const photos = readdirSync(demoDir).filter((f) => /^sample\d\.jpg$/.test(f)).sort().slice(0, 3);

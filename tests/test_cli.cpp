@@ -162,6 +162,36 @@ TEST_F(Cli, ShippedModelScoresWithTheFaceCameraAndSaysWhatBandsMean) {
   EXPECT_NE(r.out.find("\"pose_bands\":{\"low\":"), std::string::npos);
 }
 
+// `version` names the very models `check` reports in its results' `models`
+// (format and hash prefix of each), and the package's version.
+TEST_F(Cli, VersionNamesTheModelsCheckLoads) {
+  const CliRun v = run("version");
+  ASSERT_EQ(v.exit_code, 0) << v.out;
+  const CliRun c = run("check " + demo_photo());
+  ASSERT_EQ(c.exit_code, 0) << c.out;
+  // The first 12 hex digits of the hash after `"key":"` in the check's result.
+  const auto hash_prefix = [&](const std::string& key) {
+    const auto at = c.out.find("\"" + key + "\":\"");
+    return at == std::string::npos ? std::string("(no " + key + " in the result)") : c.out.substr(at + key.size() + 4, 12);
+  };
+  const std::string package = posecheck_test::read_file(posecheck_test::source_path("package.json"));
+  const auto version_at = package.find("\"version\": \"");
+  ASSERT_NE(version_at, std::string::npos) << "package.json has no version";
+  const std::string version = package.substr(version_at + 12, package.find('"', version_at + 12) - version_at - 12);
+  EXPECT_EQ(v.out.rfind("posecheck " + version + " (", 0), 0u) << v.out;
+  for (const std::string& slot : {"landmarks: dlib-shape-predictor-v1 " + hash_prefix("landmarks"),
+                                  "face3d: posecheck-face3d 1 " + hash_prefix("face3d"),
+                                  "; classifier: posecheck-classifier 1 " + hash_prefix("classifier"),
+                                  "blend_classifier: posecheck-classifier 1 " + hash_prefix("blend_classifier"),
+                                  "track_classifier: posecheck-classifier 1 " + hash_prefix("track_classifier"),
+                                  "combination: posecheck-combination 1 " + hash_prefix("sha256")}) {
+    EXPECT_NE(v.out.find(slot), std::string::npos) << "missing '" << slot << "' in " << v.out;
+  }
+  const CliRun without = run("version --no-classifier");
+  EXPECT_NE(without.out.find("; classifier: none; blend_classifier: none; track_classifier: none; combination: none)"),
+            std::string::npos) << without.out;
+}
+
 // The paper's camera stays selectable, with the paper-camera classifier; a
 // camera the loaded classifier was not trained with is refused.
 TEST_F(Cli, PaperCameraIsSelectableAndMismatchesAreRefused) {

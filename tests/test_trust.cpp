@@ -30,10 +30,12 @@
 #include "checker.h"
 #include "cli_common.h"
 #include "decode_image.h"
+#include "metrics.h"
 #include "person_tracks.h"
 #include "test_support.h"
 
 using namespace posecheck;
+using posecheck::research::median;
 
 namespace {
 
@@ -131,11 +133,6 @@ cli::DecodedImage rescale(const cli::DecodedImage& src, double s) {
   dlib::array2d<dlib::rgb_pixel> b(long(std::lround(src.height * s)), long(std::lround(src.width * s)));
   dlib::resize_image(a, b);
   return from_dlib(b);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? NAN : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
 }  // namespace

@@ -8,20 +8,15 @@
 
 #include "cli_common.h"
 #include "decode_image.h"
+#include "metrics.h"
 
 namespace posecheck::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using research::median;
 
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 const char* kStages[] = {"decode", "detect", "landmarks", "pose", "features", "svm", "total"};
 

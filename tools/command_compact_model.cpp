@@ -19,6 +19,7 @@
 #include "decode_image.h"
 #include "errors.h"
 #include "face_detector.h"
+#include "feature_table.h"
 #include "landmark_model.h"
 #include "leaf_precision.h"
 #include "sha256.h"
@@ -32,6 +33,7 @@ const char* kUsage =
     "                               [--klt] [--helen DIR] [--dftimit DIR] [--max-images N] [--write-dir DIR]\n";
 
 using Clock = std::chrono::steady_clock;
+using research::split_csv_line;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
@@ -56,14 +58,6 @@ std::size_t gzip_size(const std::vector<std::uint8_t>& bytes) {
   }
   std::remove(tmpl);
   return n;
-}
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string f;
-  while (std::getline(ss, f, ',')) out.push_back(f);
-  return out;
 }
 
 struct Face {

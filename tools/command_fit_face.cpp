@@ -14,10 +14,12 @@
 
 #include <Eigen/Geometry>
 
+#include "cli_common.h"
 #include "commands.h"
 #include "errors.h"
 #include "face_fit.h"
 #include "face_model_3d.h"
+#include "feature_table.h"
 #include "geometry.h"
 #include "head_pose.h"
 #include "metrics.h"
@@ -27,6 +29,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using research::median;
+using research::quantile;
+using research::split_csv_line;
 constexpr double kRadToDeg = 180.0 / 3.14159265358979323846;
 
 const char* kFitUsage =
@@ -40,17 +44,9 @@ const char* kFitUsage =
     "  --manifest       CSV with path (or pts), image_width (or width), image_height (or height);\n"
     "                   default: the first pts_manifest.csv in a landmarks dir or its parents\n";
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kIo, "cannot read " + p.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // 68 lines "x y"; the original 300-W header/footer lines are skipped.
 Landmarks read_pts(const fs::path& p) {
-  std::istringstream in(read_text(p));
+  std::istringstream in(read_text_file(p.string()));
   std::string line;
   Landmarks lm;
   int n = 0;
@@ -79,37 +75,22 @@ std::vector<fs::path> collect_pts(const std::string& arg) {
   return out;
 }
 
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  const size_t j = std::min(i + 1, v.size() - 1);
-  return v[i] + (pos - i) * (v[j] - v[i]);
-}
-
 double angle_deg(const Eigen::Matrix3d& a, const Eigen::Matrix3d& b) {
   const double c = std::clamp(((a.transpose() * b).trace() - 1.0) / 2.0, -1.0, 1.0);
   return std::acos(c) * kRadToDeg;
 }
 
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream ss(line);
-  while (std::getline(ss, cur, ',')) {
-    while (!cur.empty() && (cur.back() == '\r' || cur.back() == ' ')) cur.pop_back();
-    out.push_back(cur);
-  }
-  return out;
-}
-
 // canonical .pts path -> (width, height)
 std::map<std::string, std::pair<int, int>> read_manifest(const fs::path& csv) {
-  std::istringstream in(read_text(csv));
+  std::istringstream in(read_text_file(csv.string()));
   std::string line;
+  // Without the line ends of a file saved on Windows, which getline keeps.
+  const auto fields = [&] {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return split_csv_line(line);
+  };
   if (!std::getline(in, line)) throw Error(ErrorCode::kInvalidArgument, csv.string() + ": empty");
-  const auto head = split_csv(line);
+  const auto head = fields();
   auto col = [&](std::initializer_list<const char*> names) {
     for (const char* n : names) {
       const auto it = std::find(head.begin(), head.end(), n);
@@ -122,7 +103,7 @@ std::map<std::string, std::pair<int, int>> read_manifest(const fs::path& csv) {
   std::map<std::string, std::pair<int, int>> m;
   const fs::path base = csv.parent_path();
   while (std::getline(in, line)) {
-    const auto f = split_csv(line);
+    const auto f = fields();
     if (static_cast<int>(f.size()) <= std::max({cp, cw, ch})) continue;
     m[fs::weakly_canonical(base / f[cp]).string()] = {std::stoi(f[cw]), std::stoi(f[ch])};
   }
@@ -163,7 +144,7 @@ PosePair solve_both(const FaceModel3D& m, const Landmarks& lm, const CameraIntri
 
 void compare(const FaceModel3D& fit, const std::string& reference_file, const std::vector<std::string>& landmark_dirs,
              const std::string& manifest_arg) {
-  const FaceModel3D ref = parse_column_major_204(read_text(reference_file));
+  const FaceModel3D ref = parse_column_major_204(read_text_file(reference_file));
   const SimilarityAlignment sim = align_similarity(ref.points, fit.points, true);
   const SimilarityAlignment rig = align_similarity(ref.points, fit.points, false);
   std::printf("\ncomparison with %s\n", reference_file.c_str());

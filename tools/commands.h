@@ -18,5 +18,6 @@ int command_train(const Args& args);
 int command_eval(const Args& args);
 int command_compact_model(const Args& args);
 int command_combine(const Args& args);
+int command_version(const Args& args);
 
 }  // namespace posecheck::cli

@@ -24,6 +24,7 @@ const char* kUsage =
     "  decode IMAGE --out FILE.rgba\n"
     "        the decoded RGBA pixels (test fixtures for the WebAssembly module)\n"
     "  compact-model --in FILE.dat --out FILE.pclm [--level NAME] | --evaluate   compact landmark model\n"
+    "  version [--model-dir DIR] [--landmark-model FILE]   the version and the models check would load\n"
     "  help  this text\n"
     "\n"
     "Models default to models/ of the source tree and dlib's 68-point model in\n"
@@ -44,6 +45,7 @@ const Command kCommands[] = {
     {"fit-face", posecheck::cli::command_fit_face},
     {"compact-model", posecheck::cli::command_compact_model},
     {"combine", posecheck::cli::command_combine},
+    {"version", posecheck::cli::command_version},
 };
 
 }  // namespace

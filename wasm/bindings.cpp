@@ -273,6 +273,11 @@ class Analyzer {
     });
   }
 
+  // The module and the models this analyser loaded (formats, hash prefixes),
+  // or, before load(), the formats it reads (core/checker.h, version_line;
+  // POSECHECK_VERSION is the CMake project's, wasm/CMakeLists.txt).
+  std::string version() const { return version_line(POSECHECK_VERSION, checker_ ? &*checker_ : nullptr); }
+
   // Bring-your-own landmarks: 136 numbers x1, y1, ... x68, y68.
   val judgeLandmarks(const val& xy, int width, int height) {
     return guarded([&] {
@@ -412,12 +417,6 @@ class Analyzer {
   int video_faces_seen_ = 0;
 };
 
-// The module and the model formats it reads (which landmark model is loaded:
-// the result's models.landmarks hash).
-std::string version() {
-  return "posecheck 0.1.0 (reads landmarks: dlib-shape-predictor-v1, posecheck-compact-v1; face3d: 1; classifier: 1; combination: 1)";
-}
-
 // The landmark groups of core/geometry.h (0-based), so the overlay draws the
 // very points the poses use: {whole: [...], central: [...]}.
 val landmark_groups() {
@@ -448,8 +447,8 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("beginVideo", &Analyzer::beginVideo)
       .function("endVideo", &Analyzer::endVideo)
       .function("judgeLandmarks", &Analyzer::judgeLandmarks)
-      .function("profile", &Analyzer::profile);
-  emscripten::function("version", &version);
+      .function("profile", &Analyzer::profile)
+      .function("version", &Analyzer::version);
   emscripten::function("landmarkGroups", &landmark_groups);
   emscripten::function("defaultFullScanEvery", emscripten::optional_override([] { return kDefaultFullScanEvery; }));
   emscripten::function("fullScanEveryAt", &full_scan_every_at);

@@ -3,7 +3,7 @@
 // handles the page. Nothing leaves the tab.
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, fullScanEveryAt } from './posecheck.js';
 import { Timeline } from './timeline.js';
-import { CODEC_ADVICE, readFrames, sampleTimes, waitFor } from './video_frames.js';
+import { CODEC_ADVICE, openVideoBlob, readFrames, sampleTimes, waitFor } from './video_frames.js';
 import { decodePicture } from './picture.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
   pictureNote, unanalysedFacesNote, WORDING } from './overlay.js';
@@ -198,20 +198,13 @@ const clock = (s) => (s >= 60 ? `${Math.floor(s / 60)}:${String(Math.floor(s % 6
 // A dropped video file in a muted <video>, its first frame loaded; null
 // (with the card showing why) when the browser cannot read it.
 async function openVideo(file, card, meta) {
-  const url = URL.createObjectURL(file);
-  const video = document.createElement('video');
-  video.muted = true;
-  video.preload = 'auto';
-  video.src = url;
   try {
-    await waitFor(video, 'loadeddata');
+    return await openVideoBlob(file);
   } catch (e) {
-    URL.revokeObjectURL(url);
     showError(card, `This video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
     state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
     return null;
   }
-  return { video, url };
 }
 
 // Reads the frames at `times` and adds each to the video session, with
@@ -565,26 +558,40 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+// `text` in lines no wider than `width` at ctx's font, broken after "; " (the
+// version lists the models so; fillText would squeeze one long line).
+function breakAtSemicolons(ctx, text, width) {
+  const lines = [];
+  for (const part of text.split(/(?<=; )/)) {
+    if (lines.length && ctx.measureText(lines[lines.length - 1] + part).width <= width) lines[lines.length - 1] += part;
+    else lines.push(part);
+  }
+  return lines;
+}
+
 // The shown picture with a caption strip: file name (and for a video the
 // time of the frame shown), the card's verdict, the legend, the checker's
 // version and the time of saving.
 function savePng(canvas, name, card) {
   const px = Math.max(1, canvas.width / 900);
   const at = card.dataset.shownTime !== undefined ? ` — frame at ${Number(card.dataset.shownTime).toFixed(1)} s` : '';
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  const ctx = out.getContext('2d');
+  const font = `${Math.round(13 * px)}px sans-serif`;
+  ctx.font = font;
   const lines = [`${name}${at} — ${$('.verdict', card).textContent}`,
     'Box label: P(fake). Blue points: jaw line; orange: central face (brows, nose, mouth corners); grey: used by neither pose.',
     'Solid axes: whole-face head pose; dashed: central-face pose.',
-    `${state.checker?.version() ?? 'posecheck'} · saved ${new Date().toISOString()} · weak evidence, not proof`];
+    ...breakAtSemicolons(ctx, state.checker?.version() ?? 'posecheck', out.width - 12 * px),
+    `saved ${new Date().toISOString()} · weak evidence, not proof`];
   const lineH = Math.round(18 * px);
-  const out = document.createElement('canvas');
-  out.width = canvas.width;
-  out.height = canvas.height + lineH * lines.length + Math.round(8 * px);
-  const ctx = out.getContext('2d');
+  out.height = canvas.height + lineH * lines.length + Math.round(8 * px); // resizing resets the context's font
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(canvas, 0, 0);
   ctx.fillStyle = '#1d1d1f';
-  ctx.font = `${Math.round(13 * px)}px sans-serif`;
+  ctx.font = font;
   lines.forEach((l, i) => ctx.fillText(l, 6 * px, canvas.height + lineH * (i + 1), out.width - 12 * px));
   out.toBlob((blob) => download(`${name.replace(/\.[^.]*$/, '')}-posecheck.png`, blob), 'image/png');
 }

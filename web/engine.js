@@ -109,7 +109,8 @@ export async function createEngine(o) {
      * (SHA-256 and parse) and the rest (3D face, classifier, face detector).
      */
     loadTimes: { moduleMs: instantiated - started, modelsMs: loaded - instantiated, landmarkModelMs, othersMs },
-    version: () => module.version(),
+    /** The module's version and the loaded models' formats and hash prefixes (core/checker.h, version_line). */
+    version: () => analyzer.version(),
     /** The landmark groups the poses use (core/geometry.h, 0-based): {whole, central}. */
     landmarkGroups: () => module.landmarkGroups(),
     /** The core's default for fullScanEvery (core/person_tracks.h, kDefaultFullScanEvery). */

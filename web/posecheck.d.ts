@@ -195,6 +195,12 @@ export type ImageSource =
 
 export declare class PoseChecker {
   static create(options?: ModelOptions): Promise<PoseChecker>;
+  /**
+   * The module's version and what it loaded, e.g. "posecheck 0.1.0 (landmarks: posecheck-compact-v1 5f6977bb70e6;
+   * face3d: posecheck-face3d 1 …; classifier: posecheck-classifier 1 …; blend_classifier: …; track_classifier: …;
+   * combination: posecheck-combination 1 …)": each model's format and the first 12 hex digits of its SHA-256 (the
+   * results' `models` give the whole hashes), "none" for a model not loaded.
+   */
   version(): string;
   /** Milliseconds the worker spent compiling the module and loading the models (of which the landmark model, and the rest). */
   loadTimes(): { moduleMs: number; modelsMs: number; landmarkModelMs: number; othersMs: number };

@@ -80,7 +80,7 @@ export class PoseChecker {
     return this.#loadTimes;
   }
 
-  /** The module's version and model format versions. */
+  /** The module's version and the loaded models' formats and hash prefixes (web/posecheck.d.ts). */
   version() {
     return this.#version;
   }

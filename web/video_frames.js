@@ -20,6 +20,27 @@ export function waitFor(target, event, timeoutMs = 15000) {
 }
 
 /**
+ * A muted <video> of `blob` (a File or Blob) with its first frame loaded:
+ * resolves {video, url}, url being the blob's object URL, which the caller
+ * revokes when done with the video. When the browser cannot read the video,
+ * revokes the URL and rejects with waitFor's error.
+ */
+export async function openVideoBlob(blob) {
+  const url = URL.createObjectURL(blob);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.src = url;
+  try {
+    await waitFor(video, 'loadeddata');
+  } catch (e) {
+    URL.revokeObjectURL(url);
+    throw e;
+  }
+  return { video, url };
+}
+
+/**
  * The times (s) to sample: every 1/fps s from 0 to the end (the last one just
  * before it, where a seek still lands on a frame). With maxFrames, at most
  * that many, spread evenly over the whole video instead.

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
-import { checkNative, decodeNative, demoDir, engine, landmarkModel, root, shared } from './helpers.mjs';
+import { checkNative, decodeNative, demoDir, dist, engine, landmarkModel, root, shared } from './helpers.mjs';
 
 let e;
 before(async () => {
@@ -61,9 +62,48 @@ function assertSameFaces(wasm, native, name) {
 }
 
 describe('bindings', () => {
-  test('version names the module and model formats', () => {
-    assert.match(e.version(), /^posecheck \d+\.\d+\.\d+ \(reads landmarks: dlib-shape-predictor-v1, posecheck-compact-v1; face3d: 1; classifier: 1; combination: 1\)$/);
-    assert.equal(e.version().split(' ')[1], JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version, 'the module and the package agree on the version');
+  // version() says which models are loaded: each one's format and the first 12 hex digits of the hash the
+  // results' `models` carry (core/checker.h, version_line).
+  const packageVersion = () => JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  const loadedModels = (landmarkFormat, models) => `posecheck ${packageVersion()} (landmarks: ${landmarkFormat} ${models.landmarks.slice(0, 12)}; ` +
+    `face3d: posecheck-face3d 1 ${models.face3d.slice(0, 12)}; classifier: posecheck-classifier 1 ${models.classifier.slice(0, 12)}; ` +
+    `blend_classifier: posecheck-classifier 1 ${models.blend_classifier.slice(0, 12)}; ` +
+    `track_classifier: posecheck-classifier 1 ${models.track_classifier.slice(0, 12)}; ` +
+    `combination: posecheck-combination 1 ${models.combination.sha256.slice(0, 12)})`;
+  test('version names the module and the loaded dlib landmark model, as the results do', () => {
+    const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+    assert.equal(e.version(), loadedModels('dlib-shape-predictor-v1', e.check(rgba, width, height).models));
+  });
+  test('version names the compact landmark model that ships, as the results do', async () => {
+    const pinned = readFileSync(join(root, 'models/landmarks68.pclm.sha256'), 'utf8').trim();
+    const compact = await engine({ landmarkModel: new Uint8Array(readFileSync(join(dist, 'models/landmarks68.pclm'))), landmarkSha256: pinned });
+    try {
+      const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+      const { models } = compact.check(rgba, width, height);
+      assert.equal(models.landmarks, pinned);
+      assert.equal(compact.version(), loadedModels('posecheck-compact-v1', models));
+    } finally {
+      compact.close();
+    }
+  });
+  test('before models are loaded, version says so and lists the formats it reads', async () => {
+    const { default: create } = await import(pathToFileURL(join(dist, 'posecheck.mjs')).href);
+    const module = await create({ wasmBinary: new Uint8Array(readFileSync(join(dist, 'posecheck.wasm'))) });
+    const analyzer = new module.Analyzer();
+    try {
+      assert.equal(analyzer.version(), `posecheck ${packageVersion()} (no models loaded; reads landmarks: dlib-shape-predictor-v1, ` +
+        'posecheck-compact-v1; face3d: posecheck-face3d 1; classifiers: posecheck-classifier 1; combination: posecheck-combination 1)');
+    } finally {
+      analyzer.delete();
+    }
+  });
+  test('version without classifiers says none for each', async () => {
+    const bare = await engine({ classifier: '', trackClassifier: '', blendClassifier: '', combination: '' });
+    try {
+      assert.match(bare.version(), /; classifier: none; blend_classifier: none; track_classifier: none; combination: none\)$/);
+    } finally {
+      bare.close();
+    }
   });
   test('load reports the models it checked', () => {
     assert.equal(e.models.landmarks, 'fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f');
