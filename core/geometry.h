@@ -95,8 +95,8 @@ struct Box {
   double height() const { return bottom - top; }
 };
 
-// Intersection over union of two boxes, in [0, 1] (0 when either is empty
-// or they do not meet).
+// Requires nothing. Ensures: the intersection over union of two boxes, in
+// [0, 1] (0 when either is empty or they do not meet). Never throws.
 double box_overlap(const Box& a, const Box& b);
 
 using Landmarks = std::array<Point2, kNumLandmarks>;

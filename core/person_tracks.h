@@ -85,6 +85,8 @@ class PersonTracker {
   // every `full_scan_every` analysed frames after the last whole-image scan,
   // and whenever the last frame had no face. full_scan_every <= 1: always
   // empty (every frame scanned whole).
+  // Requires nothing. Ensures: boxes in the last frame's image pixels, one
+  // per face of that frame. Throws only std::bad_alloc.
   std::vector<Box> search_boxes(int full_scan_every) const;
 
   // Scores with the checker's frame classifier and track classifier (either
@@ -130,7 +132,9 @@ constexpr int kDefaultFullScanEvery = 10;
 // frame when it gives none or when a region scan finds fewer faces than it
 // had regions (a person lost or turned away: look everywhere, this frame).
 // Results on whole-image scans are exactly those of checker.check(frame,
-// options). Requires what Checker::check and PersonTracker::add require.
+// options). Requires what Checker::check and PersonTracker::add require
+// (else throws as they do). Ensures: the returned result is the one added to
+// the tracker; its search_regions says how its faces were looked for.
 ImageResult check_video_frame(Checker& checker, PersonTracker& tracker, int frame_index, const ImageView& frame,
                               CheckerOptions options, int full_scan_every, StageTimings* timings = nullptr);
 

@@ -7,7 +7,9 @@
 #include <emscripten/val.h>
 
 #include <chrono>
+#include <initializer_list>
 #include <optional>
+#include <utility>
 
 #include "checker.h"
 #include "errors.h"
@@ -362,6 +364,18 @@ class Analyzer {
 
   void release_input() { std::vector<std::uint8_t>().swap(input_); }
 
+  // {ok: true, name: value, ...} when measured, else {ok: false, reason}.
+  static val measures(bool ok, const std::string& reason, std::initializer_list<std::pair<const char*, double>> values) {
+    val v = val::object();
+    v.set("ok", ok);
+    if (!ok) {
+      v.set("reason", reason);
+      return v;
+    }
+    for (const auto& [name, value] : values) v.set(name, value);
+    return v;
+  }
+
   // One person of a video, as the CLI's `people[]` (tools/json_output.cpp).
   static val person_value(const PersonResult& p) {
     val v = val::object();
@@ -370,29 +384,13 @@ class Analyzer {
     v.set("frames_judged", p.frames_judged);
     v.set("main", p.main);
     v.set("mean_p_fake", optional_number(p.mean_p_fake));
-    val motion = val::object();
-    motion.set("ok", p.track.ok);
-    if (p.track.ok) {
-      motion.set("flatness_ratio", p.track.flatness_ratio);
-      motion.set("central_depth", p.track.central_depth);
-      motion.set("jaw_depth", p.track.jaw_depth);
-      motion.set("nonrigid_rms", p.track.nonrigid_rms);
-    } else {
-      motion.set("reason", p.track.reason);
-    }
-    v.set("head_motion", motion);
-    val own = val::object();
-    own.set("ok", p.own_face.ok);
-    if (p.own_face.ok) {
-      own.set("angle_mean_deg", p.own_face.angle_mean_deg);
-      own.set("angle_sd_deg", p.own_face.angle_sd_deg);
-      own.set("angle_step_deg", p.own_face.angle_step_deg);
-      own.set("central_rms_mm", p.own_face.fit.central_rms_mm);
-      own.set("jaw_rms_mm", p.own_face.fit.jaw_rms_mm);
-    } else {
-      own.set("reason", p.own_face.reason);
-    }
-    v.set("own_face", own);
+    v.set("head_motion", measures(p.track.ok, p.track.reason,
+                                  {{"flatness_ratio", p.track.flatness_ratio}, {"central_depth", p.track.central_depth},
+                                   {"jaw_depth", p.track.jaw_depth}, {"nonrigid_rms", p.track.nonrigid_rms}}));
+    v.set("own_face", measures(p.own_face.ok, p.own_face.reason,
+                               {{"angle_mean_deg", p.own_face.angle_mean_deg}, {"angle_sd_deg", p.own_face.angle_sd_deg},
+                                {"angle_step_deg", p.own_face.angle_step_deg}, {"central_rms_mm", p.own_face.fit.central_rms_mm},
+                                {"jaw_rms_mm", p.own_face.fit.jaw_rms_mm}}));
     v.set("head_motion_p_fake", optional_number(p.track_p_fake));
     v.set("score", optional_number(p.score));
     v.set("basis", p.basis.empty() ? val::null() : val(p.basis));

@@ -210,6 +210,11 @@ async function openVideo(file, card, meta) {
 // Reads the frames at `times` and adds each to the video session, with
 // progress and the live timeline; stops at a stall or Cancel. Returns the
 // frames ({time, score, pose_difference_deg, result | error, stalled}).
+// Pipelined: while the worker checks frame k, the video plays on to frame
+// k + 1 (reading a frame waits for it to be shown, a frame period when every
+// frame is wanted). At most IN_FLIGHT frames are out; each is drawn into its
+// own canvas, which is not reused before its result is shown.
+const IN_FLIGHT = 2;
 async function analyseFrames(card, video, times, duration, session, timeline, work) {
   const canvas = $('.view', card);
   const frames = [];
@@ -218,30 +223,51 @@ async function analyseFrames(card, video, times, duration, session, timeline, wo
   const progress = $('.video-progress', card);
   const progressText = $('.video-progress-text', card);
   const started = performance.now();
+  const canvases = [work, ...Array.from({ length: IN_FLIGHT - 1 }, () => {
+    const c = document.createElement('canvas');
+    c.width = work.width;
+    c.height = work.height;
+    return c;
+  })];
+  const pending = [];
+  let done = 0;
+  const finished = (frame, source, result, error) => {
+    if (result) {
+      const rot = result.faces.map((f) => f.rotation_difference_deg).filter((x) => x !== null);
+      Object.assign(frame, { score: result.score, pose_difference_deg: rot.length ? Math.max(...rot) : null, result });
+      drawResult(canvas, source, result);
+    } else {
+      Object.assign(frame, { score: null, pose_difference_deg: null, error: error.message });
+    }
+    done += 1;
+    progress.value = done / times.length;
+    const left = ((performance.now() - started) / done) * (times.length - done) / 1000;
+    progressText.textContent = `Frame ${done} of ${times.length} · ${Math.round(100 * progress.value)}%` +
+      (done < times.length ? ` · about ${clock(left)} left` : '');
+    timeline.update(frames.filter((f) => 'score' in f), { bands: frames.find((f) => f.result)?.result.bands ?? null, duration });
+  };
   for await (const { index: i, time: t, stalled } of readFrames(video, times, { mode: VIDEO_READER })) {
     if (cancelled) break;
     if (stalled) { // stop at the first stall
+      await Promise.all(pending);
       frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true, error: 'the video cannot be decoded from here on (truncated or corrupt)' });
       break;
     }
-    work.getContext('2d').drawImage(video, 0, 0);
-    try {
-      const result = await session.addFrame(work, i, options());
-      const rot = result.faces.map((f) => f.rotation_difference_deg).filter((x) => x !== null);
-      frames.push({ time: t, score: result.score, pose_difference_deg: rot.length ? Math.max(...rot) : null, result });
-      drawResult(canvas, work, result);
-    } catch (e) {
-      frames.push({ time: t, score: null, pose_difference_deg: null, error: e.message });
-    }
-    progress.value = (i + 1) / times.length;
-    const left = ((performance.now() - started) / (i + 1)) * (times.length - i - 1) / 1000;
-    progressText.textContent = `Frame ${i + 1} of ${times.length} · ${Math.round(100 * progress.value)}%` +
-      (i + 1 < times.length ? ` · about ${clock(left)} left` : '');
-    timeline.update(frames, { bands: frames.find((f) => f.result)?.result.bands ?? null, duration });
+    const source = canvases[i % IN_FLIGHT];
+    source.getContext('2d').drawImage(video, 0, 0);
+    const frame = { time: t };
+    frames.push(frame);
+    // The bitmap is this frame's pixels, taken before the canvas can be drawn on again; it moves to the worker.
+    const bitmap = await createImageBitmap(source);
+    pending.push(session.addFrame(bitmap, i, options()).then((result) => finished(frame, source, result, null),
+      (error) => finished(frame, source, null, error)));
+    if (pending.length >= IN_FLIGHT) await pending.shift();
   }
+  await Promise.all(pending);
+  const analysed = frames.filter((f) => 'score' in f);
   $('.cancel', card).disabled = true;
-  progressText.textContent = `${frames.length} of ${times.length} frames analysed in ${clock((performance.now() - started) / 1000)}`;
-  return { frames, cancelled };
+  progressText.textContent = `${analysed.length} of ${times.length} frames analysed in ${clock((performance.now() - started) / 1000)}`;
+  return { frames: analysed, cancelled };
 }
 
 // The video's verdict, one line per person, and why the analysis stopped
