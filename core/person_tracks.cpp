@@ -118,12 +118,9 @@ VideoPeople PersonTracker::summarise(const Checker& checker) const {
     std::stable_sort(by_p.begin(), by_p.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t k = 0; k < by_p.size() && k < 3; ++k) p.most_suspicious_frames.push_back(by_p[k].second);
     p.track = track_evidence(judged);
-    std::vector<Landmarks> spaced;
-    for (std::size_t k = 0; k < std::size_t(kOwnFaceMaxFrames) && judged.size() > 0; ++k) {
-      const std::size_t i = judged.size() <= std::size_t(kOwnFaceMaxFrames) ? k : k * judged.size() / kOwnFaceMaxFrames;
-      if (i >= judged.size()) break;
-      spaced.push_back(judged[i]);
-    }
+    std::vector<Landmarks> spaced;  // at most kOwnFaceMaxFrames, evenly spaced, in time order
+    const std::size_t n = std::min(judged.size(), std::size_t(kOwnFaceMaxFrames));
+    for (std::size_t k = 0; k < n; ++k) spaced.push_back(judged[k * judged.size() / n]);
     p.own_face = own_face_evidence(spaced, checker.face_model());
     p.own_face.frames.clear();  // per-frame detail is not part of the person's result
     if (p.track.ok && track_classifier) p.track_p_fake = track_classifier->probability_fake(track_features(p.track));
