@@ -169,8 +169,10 @@ class Checker {
   //   the pose and the blend classifier, the very files it was fitted for
   //   (their SHA-256); it gives each face combined_p_fake, and its P(fake)
   //   when it decides (CueCombination::decides()).
-  // Throws Error kModelFormat when a classifier has another slot's variant,
-  // or the combination lacks or does not match its classifiers.
+  // Requires: models parsed by their own parsers (so each is well formed).
+  // Ensures: a checker ready for check(); throws Error kModelFormat when a
+  // classifier has another slot's variant, or the combination lacks or does
+  // not match its classifiers.
   Checker(LandmarkModel landmarks, FaceModel3D face, std::optional<Classifier> classifier,
           std::optional<Classifier> track_classifier = std::nullopt, std::optional<Classifier> blend_classifier = std::nullopt,
           std::optional<CueCombination> combination = std::nullopt);
@@ -205,6 +207,7 @@ class Checker {
   const std::optional<CueCombination>& combination() const { return combination_; }
   // The cue that gives faces their P(fake), and its bands (which a face's,
   // an image's and a person's verdict use); empty bands: nothing scores faces.
+  // Requires nothing; never throw.
   FaceCue face_cue() const;
   std::optional<EvidenceBands> face_bands() const;
 
@@ -233,6 +236,7 @@ class Checker {
 // The verdict word for a score: "no_face" (faces_found == 0), "not_scored"
 // (no face classifier loaded), "cannot_judge" (no face could be judged), else
 // the face cue's evidence band of the score (Checker::face_bands()).
+// Requires: score in [0, 1] when present. Never throws.
 std::string verdict(const std::optional<double>& score, int faces_found, const Checker& checker);
 
 // The version line every front end reports (the CLI's `posecheck version`,
@@ -246,6 +250,7 @@ std::string verdict(const std::optional<double>& score, int faces_found, const C
 //     combination: ...)", each slot named as in the results' `models`, with
 //     the loaded file's format and the first kVersionHashDigits hex digits of
 //     its SHA-256, or "none" for an empty slot.
+// Requires nothing (loaded may be null). Never throws beyond std::bad_alloc.
 constexpr std::size_t kVersionHashDigits = 12;
 std::string version_line(const std::string& module_version, const Checker* loaded);
 

@@ -41,6 +41,8 @@ constexpr int landmark_index(int one_based) { return one_based - 1; }
 
 // The paper's landmark subsets (Fig. 2), as 0-based indices:
 // whole face = points 1-36, 49, 55; central face = points 18-36, 49, 55.
+// These four require nothing, never throw and return the same list on
+// every call (ascending, except the outline, which is in polygon order).
 const std::vector<int>& whole_face_indices();
 const std::vector<int>& central_face_indices();
 // Points of the jaw contour (1-17): the region a face swap keeps.
@@ -69,9 +71,9 @@ CameraIntrinsics camera_for_image(int width, int height);
 //     normalised image coordinates (x - c) / f, and hence the poses, are the
 //     same whatever the framing or scale of the image (up to landmark noise).
 enum class CameraModel { kPaper, kFace };
-// "paper", "face".
+// "paper", "face". Requires nothing; never throws.
 const char* camera_model_name(CameraModel m);
-// Throws Error kInvalidArgument on another name.
+// Requires one of those names (else throws Error kInvalidArgument).
 CameraModel parse_camera_model(const std::string& name);
 
 // Focal length of the face-centred camera, in units of the landmarks'
@@ -110,6 +112,8 @@ LandmarkFrame landmark_frame(const Landmarks& landmarks);
 CameraIntrinsics camera_for_face(const Landmarks& landmarks, double focal_per_spread = kFaceCameraFocalPerSpread);
 
 // The camera of `model` for one face in an image of width x height pixels.
+// Requires what camera_for_image (kPaper) or camera_for_face (kFace)
+// requires, and throws as they do. Ensures: fx, fy > 0.
 CameraIntrinsics camera_for(CameraModel model, const Landmarks& landmarks, int width, int height);
 
 }  // namespace posecheck

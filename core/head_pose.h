@@ -44,6 +44,10 @@ struct Pose {
 };
 
 // Rotation vector (axis * angle, radians, angle in [0, pi]) of R, and back.
+// Requires: rotation orthonormal with det +1 (rotation_vector); a finite
+//   vector (rotation_matrix). Ensures: rotation_matrix(rotation_vector(R))
+//   is R up to rounding; rotation_matrix gives an orthonormal matrix, the
+//   identity for a zero vector. Never throw.
 Eigen::Vector3d rotation_vector(const Eigen::Matrix3d& rotation);
 Eigen::Matrix3d rotation_matrix(const Eigen::Vector3d& rotation_vector);
 
@@ -77,6 +81,9 @@ PoseEstimate solve_pose(const std::vector<Point3>& model, const std::vector<Poin
                         const Pose* start = nullptr);
 
 // Projects model points through a pose and camera (pixels).
+// Requires: camera fx, fy > 0; points in front of the camera (z > 0 after the
+//   pose) for a meaningful projection. Ensures: one image point per model
+//   point, in order. Never throws (beyond std::bad_alloc).
 std::vector<Point2> project_points(const std::vector<Point3>& model, const Pose& pose, const CameraIntrinsics& camera);
 
 }  // namespace posecheck

@@ -66,11 +66,13 @@ struct OwnFaceFit {
   double jaw_rms_mm = 0;
 };
 
-// Requires nothing: fewer than kMinOwnFaceFrames frames, non-finite points or
-// a frame whose points coincide give ok = false with a reason.
+constexpr int kMinOwnFaceFrames = 4;
+// Requires: options in range (prior_weight > 0, max_iterations >= 1; else
+//   throws Error kInvalidArgument). Fewer than kMinOwnFaceFrames frames,
+//   non-finite points or a frame whose points coincide give ok = false with a
+//   reason, as does a frame no pose fits.
 // Ensures when ok: every shape point finite; one pose per frame, each with
 //   the face in front of the camera.
-constexpr int kMinOwnFaceFrames = 4;
 OwnFaceFit fit_own_face(const std::vector<Landmarks>& frames, const FaceModel3D& mean_face,
                         const OwnFaceOptions& options = {});
 // The same with the camera of each frame given (cameras.size() ==
@@ -107,8 +109,9 @@ OwnFaceEvidence own_face_evidence(const std::vector<Landmarks>& frames, const Fa
 
 // The 6 track numbers, in this order: angle_mean_deg, angle_sd_deg,
 // angle_step_deg, central_rms_mm, jaw_rms_mm, central_rms_mm / jaw_rms_mm.
-// Requires evidence.ok (else throws Error kInvalidArgument).
 constexpr int kOwnFaceTrackFeatureCount = 6;
+// Requires evidence.ok (else throws Error kInvalidArgument). Ensures:
+// kOwnFaceTrackFeatureCount finite numbers.
 std::vector<double> own_face_track_features(const OwnFaceEvidence& evidence);
 
 }  // namespace posecheck

@@ -53,6 +53,7 @@ TrackEvidence track_evidence(const std::vector<Landmarks>& frames);
 std::vector<double> track_features(const TrackEvidence& evidence);
 
 // The central index set used above (0-based; the jaw is jaw_indices()).
+// Requires nothing. Ensures: the same list on every call. Never throws.
 const std::vector<int>& track_central_indices();
 
 }  // namespace posecheck
