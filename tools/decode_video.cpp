@@ -1,5 +1,6 @@
 #include "decode_video.h"
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -83,6 +84,7 @@ VideoInfo decode_video(const std::string& path, double sample_fps, const FrameCa
   std::unique_ptr<AVFrame, FrameFree> frame(av_frame_alloc());
   std::unique_ptr<SwsContext, SwsFree> sws;
   std::vector<std::uint8_t> rgba;
+  int rgba_stride = 0;
   int decoded = 0, kept = 0;
   double next_sample_time = 0;
   bool stop = false;
@@ -112,13 +114,27 @@ VideoInfo decode_video(const std::string& path, double sample_fps, const FrameCa
         sws.reset(sws_getContext(frame->width, frame->height, AVPixelFormat(frame->format), frame->width, frame->height,
                                  AV_PIX_FMT_RGBA, SWS_BILINEAR, nullptr, nullptr, nullptr));
         if (!sws) fail("unsupported pixel format");
-        rgba.assign(std::size_t(frame->width) * frame->height * 4, 0);
+        // swscale's vector code writes whole blocks: a row of width * 4 bytes
+        // that is not a multiple of its block (e.g. 360 px wide) was overrun
+        // into the heap. Rows are padded to kRowAlign bytes, and the buffer
+        // keeps one spare row at the end.
+        constexpr int kRowAlign = 64;
+        rgba_stride = (frame->width * 4 + kRowAlign - 1) / kRowAlign * kRowAlign;
+        rgba.assign(std::size_t(rgba_stride) * (frame->height + 1) + kRowAlign, 0);
       }
-      std::uint8_t* dst[4] = {rgba.data(), nullptr, nullptr, nullptr};
-      int dst_stride[4] = {frame->width * 4, 0, 0, 0};
+      // av_malloc-style alignment of the first row (vector stores may be aligned).
+      std::uint8_t* first_row = rgba.data() + (64 - reinterpret_cast<std::uintptr_t>(rgba.data()) % 64) % 64;
+      std::uint8_t* dst[4] = {first_row, nullptr, nullptr, nullptr};
+      int dst_stride[4] = {rgba_stride, 0, 0, 0};
       sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
       ++kept;
-      if (!on_frame(index, t, packed_view(rgba.data(), frame->width, frame->height, PixelFormat::kRgba32))) stop = true;
+      ImageView view;
+      view.data = first_row;
+      view.width = frame->width;
+      view.height = frame->height;
+      view.stride_bytes = std::size_t(rgba_stride);
+      view.format = PixelFormat::kRgba32;
+      if (!on_frame(index, t, view)) stop = true;
     }
   };
 
