@@ -40,10 +40,20 @@ fi
 for f in face3d.txt classifier.txt track_classifier.txt blend_classifier.txt combination.txt; do
   [ -f "models/$f" ] && cp -u "models/$f" web/dist/models/
 done
-# The service worker's cache name (web/sw.js): a hash of the app and the default models.
+# The page's MP4 demuxer (mp4box.js, an npm dev dependency; README "Build
+# choices"): its ES module build, three files, served from web/vendor/mp4box/.
+mkdir -p web/vendor/mp4box
+mp4box_files=$(cd node_modules/mp4box/dist && ls mp4box.all.mjs styp-*.mjs rolldown-runtime-*.mjs)
+for f in $mp4box_files; do cp -u "node_modules/mp4box/dist/$f" web/vendor/mp4box/; done
+# The service worker's cache name (web/sw.js): a hash of the app, its vendored
+# libraries and the default models; and the vendored files it caches.
 build_id="$(cat web/*.html web/*.js web/*.css web/dist/posecheck.mjs web/dist/posecheck.wasm web/dist/models/*.txt \
-  web/dist/models/landmarks68.pclm node_modules/uplot/dist/uPlot.iife.min.js | sha256sum | cut -c1-16)"
-printf "self.POSECHECK_BUILD = '%s';\n" "$build_id" > web/dist/build-id.js.tmp
+  web/dist/models/landmarks68.pclm node_modules/uplot/dist/uPlot.iife.min.js \
+  $(for f in $mp4box_files; do echo "node_modules/mp4box/dist/$f"; done) | sha256sum | cut -c1-16)"
+{
+  printf "self.POSECHECK_BUILD = '%s';\n" "$build_id"
+  printf "self.POSECHECK_VENDOR_FILES = [%s];\n" "$(for f in $mp4box_files; do printf "'./vendor/mp4box/%s', " "$f"; done)"
+} > web/dist/build-id.js.tmp
 cmp -s web/dist/build-id.js.tmp web/dist/build-id.js 2>/dev/null && rm web/dist/build-id.js.tmp || mv web/dist/build-id.js.tmp web/dist/build-id.js
 # The page's charting library (uPlot, an npm dev dependency; README "Build choices"), served from web/vendor/.
 mkdir -p web/vendor

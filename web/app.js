@@ -4,6 +4,7 @@
 import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, fullScanEveryAt } from './posecheck.js';
 import { Timeline } from './timeline.js';
 import { CODEC_ADVICE, openVideoBlob, readFrames, sampleTimes, waitFor } from './video_frames.js';
+import { canDecodeVideo, decodeMp4Frames, isMp4 } from './mp4_frames.js';
 import { decodePicture } from './picture.js';
 import { bandMeaning, bandOf, combinationSentence, decidingPerson, drawOverlay, faceHeadline, faceNumbers, noFaceHint, NOT_PROOF, personLine,
   pictureNote, unanalysedFacesNote, WORDING } from './overlay.js';
@@ -45,10 +46,41 @@ async function optionalText(url) {
   }
 }
 
-// How a video's frames are read (web/video_frames.js): played through where
-// the browser allows; ?video=seek forces a seek per frame (npm run bench:web
-// compares the two in one run).
-const VIDEO_READER = new URLSearchParams(location.search).get('video') === 'seek' ? 'seek' : 'auto';
+// How a video's frames are read: MP4 and QuickTime files decoded with
+// WebCodecs (web/mp4_frames.js), other files played through a <video>
+// (web/video_frames.js). ?video=play forces playing through, ?video=seek a
+// seek per frame (npm run bench:web compares them in one run).
+const VIDEO_READER = ['play', 'seek'].includes(new URLSearchParams(location.search).get('video'))
+  ? new URLSearchParams(location.search).get('video') : 'auto';
+
+// The frames at `times` as {index, time, image | stalled}, `image` being what
+// to draw (a VideoFrame, open until the next item, or the <video> itself),
+// and which reader gives them ('webcodecs' or 'video'). A file WebCodecs
+// cannot open here (no MP4 header, a codec this browser does not decode)
+// falls back to the <video> element, which then says what it cannot play.
+async function frameReader(file, video, times) {
+  if (VIDEO_READER === 'auto' && canDecodeVideo() && await isMp4(file)) {
+    const decoded = decodeMp4Frames(file, times);
+    try {
+      const first = await decoded.next();
+      const items = (async function* () {
+        try {
+          if (!first.done) yield { ...first.value, image: first.value.frame };
+          for await (const item of decoded) yield { ...item, image: item.frame };
+        } finally {
+          await decoded.return();
+        }
+      })();
+      return { reader: 'webcodecs', items };
+    } catch (e) {
+      console.warn(`posecheck: reading the video by playing it (${e.message})`);
+    }
+  }
+  const items = (async function* () {
+    for await (const item of readFrames(video, times, { mode: VIDEO_READER === 'seek' ? 'seek' : 'auto' })) yield { ...item, image: video };
+  })();
+  return { reader: 'video', items };
+}
 
 async function load() {
   const bar = $('#load-progress'), status = $('#load-status');
@@ -215,7 +247,7 @@ async function openVideo(file, card, meta) {
 // frame is wanted). At most IN_FLIGHT frames are out; each is drawn into its
 // own canvas, which is not reused before its result is shown.
 const IN_FLIGHT = 2;
-async function analyseFrames(card, video, times, duration, session, timeline, work) {
+async function analyseFrames(card, file, video, times, duration, session, timeline, work) {
   const canvas = $('.view', card);
   const frames = [];
   let cancelled = false;
@@ -246,15 +278,20 @@ async function analyseFrames(card, video, times, duration, session, timeline, wo
       (done < times.length ? ` · about ${clock(left)} left` : '');
     timeline.update(frames.filter((f) => 'score' in f), { bands: frames.find((f) => f.result)?.result.bands ?? null, duration });
   };
-  for await (const { index: i, time: t, stalled } of readFrames(video, times, { mode: VIDEO_READER })) {
+  const { reader, items } = await frameReader(file, video, times);
+  card.dataset.reader = reader;
+  for await (const { index: i, time: t, stalled, error, image } of items) {
     if (cancelled) break;
     if (stalled) { // stop at the first stall
       await Promise.all(pending);
-      frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true, error: 'the video cannot be decoded from here on (truncated or corrupt)' });
+      frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true,
+        error: error ?? 'the video cannot be decoded from here on (truncated or corrupt)' });
       break;
     }
     const source = canvases[i % IN_FLIGHT];
-    source.getContext('2d').drawImage(video, 0, 0);
+    const [w, h] = image.displayWidth ? [image.displayWidth, image.displayHeight] : [source.width, source.height];
+    if (w === source.width && h === source.height) source.getContext('2d').drawImage(image, 0, 0);
+    else source.getContext('2d').drawImage(image, 0, 0, source.width, source.height); // a VideoFrame of another display size
     const frame = { time: t };
     frames.push(frame);
     // The bitmap is this frame's pixels, taken before the canvas can be drawn on again; it moves to the worker.
@@ -267,7 +304,7 @@ async function analyseFrames(card, video, times, duration, session, timeline, wo
   const analysed = frames.filter((f) => 'score' in f);
   $('.cancel', card).disabled = true;
   progressText.textContent = `${analysed.length} of ${times.length} frames analysed in ${clock((performance.now() - started) / 1000)}`;
-  return { frames: analysed, cancelled };
+  return { frames: analysed, cancelled, reader };
 }
 
 // The video's verdict, one line per person, and why the analysis stopped
@@ -397,7 +434,7 @@ async function checkVideoFile(file, card, meta) {
   const session = await state.checker.beginVideo();
   let pick = () => {};
   const timeline = new Timeline($('.timeline-chart', card), { onPick: (k) => pick(k) });
-  const { frames, cancelled } = await analyseFrames(card, video, times, duration, session, timeline, work);
+  const { frames, cancelled, reader } = await analyseFrames(card, file, video, times, duration, session, timeline, work);
   const summary = await session.finish();
   const decisive = showVideoVerdict(card, summary, frames, times, cancelled);
   const navigation = frameNavigation(card, video, work, frames, timeline, summary, duration);
@@ -407,7 +444,7 @@ async function checkVideoFile(file, card, meta) {
   if (last) describeFaces(card, last.result);
   if (last) card.dataset.shownTime = last.time.toFixed(2);
   const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
-  state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, frames_analysed: frames.length,
+  state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, reader, frames_analysed: frames.length,
     frames_scored: scored.length, score: summary.score, verdict: summary.verdict, models: frames.find((f) => f.result)?.result.models ?? null,
     bands: summary.bands, head_motion_bands: summary.head_motion_bands, people: summary.people,
     frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });

@@ -16,7 +16,8 @@ const APP = ['./', './index.html', './style.css', './app.js', './overlay.js', '.
   './vendor/uPlot.min.css', './posecheck.js', './engine.js', './worker.js',
   './manifest.webmanifest', './favicon.svg', './dist/posecheck.mjs', './dist/posecheck.wasm', './dist/models/landmarks68.pclm',
   './dist/models/face3d.txt', './dist/models/classifier.txt', './dist/models/track_classifier.txt',
-  './dist/models/blend_classifier.txt', './dist/models/combination.txt'];
+  './dist/models/blend_classifier.txt', './dist/models/combination.txt', './mp4_frames.js',
+  ...self.POSECHECK_VENDOR_FILES]; // the MP4 demuxer's files (named by its build; listed by scripts/build.sh)
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(APP)).then(() => self.skipWaiting()));

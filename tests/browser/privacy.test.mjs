@@ -91,7 +91,7 @@ describe('privacy: the page', { skip }, () => {
     assert.deepEqual(await context.cookies(), []);
     const urls = Object.values(s.caches).flat();
     assert.ok(urls.length > 0, 'the service worker cached the app');
-    const allowed = /^\/(|index\.html|style\.css|app\.js|overlay\.js|timeline\.js|video_frames\.js|picture\.js|vendor\/uPlot\.(iife\.min\.js|min\.css)|posecheck\.js|engine\.js|worker\.js|manifest\.webmanifest|favicon\.svg|sw\.js|dist\/build-id\.js|dist\/posecheck\.(mjs|wasm)|dist\/models\/[\w.-]+\.(dat|pclm|txt))$/;
+    const allowed = /^\/(|index\.html|style\.css|app\.js|overlay\.js|timeline\.js|video_frames\.js|mp4_frames\.js|picture\.js|vendor\/uPlot\.(iife\.min\.js|min\.css)|vendor\/mp4box\/[\w.-]+\.mjs|posecheck\.js|engine\.js|worker\.js|manifest\.webmanifest|favicon\.svg|sw\.js|dist\/build-id\.js|dist\/posecheck\.(mjs|wasm)|dist\/models\/[\w.-]+\.(dat|pclm|txt))$/;
     assert.deepEqual(urls.filter((u) => !u.startsWith(`${origin}/`) || !allowed.test(new URL(u).pathname)), []);
   });
 
