@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
 import { CHROMIUM, launch, openChecker } from './browser.mjs';
-import { fixtureDir, makeFixtures } from './fixtures.mjs';
+import { artifactDir, fixtureDir, makeFixtures } from './fixtures.mjs';
 
 const skip = existsSync(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)`;
 const ffmpeg = (...args) => execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
@@ -125,6 +125,7 @@ describe('video frames decoded with WebCodecs', { skip }, () => {
       assert.equal(await card.getAttribute('data-reader'), reader, name);
       // sampleTimes(3 s, 10/s): 0, 0.1, ..., 2.9 and 2.999, the last one the last frame again (as a seek gives it).
       assert.equal(Number(await card.getAttribute('data-frames')), 31, `${name}: frames analysed`);
+      if (reader === 'webcodecs') await card.screenshot({ path: join(artifactDir, 'page-video-mp4.png') });
     }
   });
 });

@@ -2,7 +2,9 @@
 // worker runs): every binding, parity with the native CLI on identical
 // pixels, bad input, and a flat heap over 1000 checks.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
@@ -145,6 +147,22 @@ describe('same results as the native CLI on identical pixels', () => {
       assertSameFaces(e.check(px.rgba, px.width, px.height), checkNative(path), path);
     });
   }
+  // Odd sizes (issue 16): the pyramid's vector code has tails at widths that
+  // are no multiple of 4 or 16; 1x1 and 1-pixel-wide images have no face.
+  test('odd sizes: a face at widths 641, 333 and 257, and 1x1, 1x200, 200x1 images', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'posecheck-odd-'));
+    // sample2.jpg's face: x 1447-1628, y 214-394 of 1920x1367.
+    const sizes = [['crop=641:479:1200:60', 1], ['crop=333:251:1380:170', 1], ['crop=400:335:1340:140,scale=257:215', 1],
+      ['scale=1:1', 0], ['scale=1:200', 0], ['scale=200:1', 0]];
+    for (const [filter, faces] of sizes) {
+      const path = join(scratch, `${filter.replace(/[^0-9]+/g, '-')}.png`);
+      execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', join(demoDir, 'sample2.jpg'), '-vf', filter, path]);
+      const px = decodeNative(path);
+      const wasm = e.check(px.rgba, px.width, px.height);
+      assertSameFaces(wasm, checkNative(path), `${px.width}x${px.height}`);
+      assert.equal(wasm.faces_found, faces, `${px.width}x${px.height}: faces found`);
+    }
+  });
   test('dlib example faces (../shared/data/dlib_faces)', { skip: sharedPhotos.length ? false : 'needs ../shared/data/dlib_faces (absent)' }, () => {
     let faces = 0;
     for (const path of sharedPhotos) {
