@@ -88,6 +88,29 @@ for (const [size, file] of videos) {
   await runVideo(size, file, 'seek', 2);
 }
 
+// Photos dropped together: the page's pool of workers against one worker
+// (?workers=1), same run; the six demo photos (full size) twice, after a
+// first drop of two (which makes the pool's helpers and warms the modules).
+const batchFiles = readdirSync(demoDir).filter((f) => /^sample\d\.jpg$/.test(f)).sort().map((f) => join(demoDir, f));
+const runBatch = async (query) => {
+  const bp = await context.newPage();
+  await bp.goto(`${origin}/web/${query}`);
+  await bp.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120000 });
+  const settled = (n) => bp.waitForFunction((k) => document.querySelectorAll('article.card').length === k &&
+    [...document.querySelectorAll('article.card')].every((c) => c.dataset.verdict !== 'pending'), n, { timeout: 600000 });
+  await bp.setInputFiles('#file-input', batchFiles.slice(0, 2));
+  await settled(2);
+  const started = Date.now();
+  await bp.setInputFiles('#file-input', [...batchFiles, ...batchFiles]);
+  await settled(2 + 2 * batchFiles.length);
+  const seconds = (Date.now() - started) / 1000;
+  const workers = Number(await bp.evaluate(() => document.body.dataset.workers));
+  await bp.close();
+  return { photos: 2 * batchFiles.length, workers, seconds };
+};
+const batchOne = await runBatch('?workers=1');
+const batchPool = await runBatch('');
+
 // Cold start with cached models: the real page, second visit (service worker cache).
 const app = await context.newPage();
 await app.goto(`${origin}/web/`);
@@ -127,6 +150,10 @@ for (const [size] of videos) {
     `one seek per frame ${rate(seek).toFixed(2)} frames/s (${note(seek)}); ` +
     `every frame scanned whole for faces (no tracking) ${rate(whole).toFixed(1)} frames/s (${note(whole)}), tracked/untracked ${(rate(all) / rate(whole)).toFixed(2)}`);
 }
+const perSecond = (b) => b.photos / b.seconds;
+console.log(`  photos dropped together (${batchPool.photos} full-size photos): ${batchPool.workers} workers ${perSecond(batchPool).toFixed(2)} photos/s ` +
+  `(${batchPool.seconds.toFixed(1)} s) against one worker ${perSecond(batchOne).toFixed(2)} photos/s (${batchOne.seconds.toFixed(1)} s), ` +
+  `ratio ${(perSecond(batchPool) / perSecond(batchOne)).toFixed(2)}`);
 console.log(`  start: PoseChecker.create ${ours.createMs.toFixed(0)} ms (models over the network); ` +
   `cold start with cached models to first verdict: median ${median(cold.map((c) => c.firstVerdictMs)).toFixed(0)} ms ` +
   `(model load ${median(cold.map((c) => c.loadMs)).toFixed(0)} ms; goal <= 1500 ms; ` +

@@ -95,7 +95,15 @@ async function load() {
     });
     status.textContent = 'Starting the checker…';
     const [faceModel, classifier] = await Promise.all([optionalText(DEFAULT_MODELS.faceModel), optionalText(DEFAULT_MODELS.classifier)]);
+    // Helpers (photos side by side) need their own copy: the bytes move to the worker.
+    // Not with the 99.7 MB full model: four copies of it would not fit many machines.
+    if (landmarkChoice === DEFAULT_MODELS) {
+      const copy = landmarks.slice();
+      state.helperModels = () => ({ landmarkModel: copy.slice().buffer, landmarkSha256: landmarkChoice.landmarkSha256, faceModel, classifier });
+    }
     state.checker = await PoseChecker.create({ landmarkModel: landmarks.buffer, landmarkSha256: landmarkChoice.landmarkSha256, faceModel, classifier });
+    release(state.checker);
+    document.body.dataset.workers = '1';
     bar.value = 1;
     document.body.dataset.ready = 'true';
     document.body.dataset.coldStartMs = String(Math.round(performance.now() - started));
@@ -194,13 +202,13 @@ function drawResult(canvas, source, result) {
 
 // ---------------------------------------------------------------- images
 
-async function checkImageFile(file, card, meta) {
+async function checkImageFile(file, card, meta, checker) {
   let bitmap, reading;
   try {
     ({ bitmap, ...reading } = await decodePicture(file)); // shrunk when over the pixel limit
   } catch {
     showError(card, 'This file is not an image this browser can read (it may be corrupt or of an unsupported type).');
-    state.records.push({ file: file.name, ...meta, type: 'image', error: 'unreadable image' });
+    setRecord(card, { file: file.name, ...meta, type: 'image', error: 'unreadable image' });
     return;
   }
   const canvas = $('.view', card);
@@ -208,15 +216,15 @@ async function checkImageFile(file, card, meta) {
   canvas.height = bitmap.height;
   canvas.getContext('2d').drawImage(bitmap, 0, 0);
   try {
-    const result = await state.checker.checkImage(bitmap, options()); // the bitmap moves to the worker
+    const result = await checker.checkImage(bitmap, options()); // the bitmap moves to the worker
     drawOverlay(canvas.getContext('2d'), result);
     setVerdict(card, result.verdict, result.score, result.bands, result.models);
     describeFaces(card, result, reading);
-    state.records.push({ file: file.name, ...meta, type: 'image', ...result, ...(reading.scale < 1 ? { shrunk_from: reading.original } : {}),
+    setRecord(card, { file: file.name, ...meta, type: 'image', ...result, ...(reading.scale < 1 ? { shrunk_from: reading.original } : {}),
       ...(reading.asShown ? { read_as_shown: true } : {}) });
   } catch (e) {
     showError(card, e.message);
-    state.records.push({ file: file.name, ...meta, type: 'image', error: e.message });
+    setRecord(card, { file: file.name, ...meta, type: 'image', error: e.message });
   }
 }
 
@@ -234,7 +242,7 @@ async function openVideo(file, card, meta) {
     return await openVideoBlob(file);
   } catch (e) {
     showError(card, `This video cannot be read: ${e.message}. ${CODEC_ADVICE}`);
-    state.records.push({ file: file.name, ...meta, type: 'video', error: e.message });
+    setRecord(card, { file: file.name, ...meta, type: 'video', error: e.message });
     return null;
   }
 }
@@ -242,10 +250,11 @@ async function openVideo(file, card, meta) {
 // Reads the frames at `times` and adds each to the video session, with
 // progress and the live timeline; stops at a stall or Cancel. Returns the
 // frames ({time, score, pose_difference_deg, result | error, stalled}).
-// Pipelined: while the worker checks frame k, the video plays on to frame
-// k + 1 (reading a frame waits for it to be shown, a frame period when every
-// frame is wanted). At most IN_FLIGHT frames are out; each is drawn into its
-// own canvas, which is not reused before its result is shown.
+// Pipelined: while the worker checks frame k, the reader goes on to frame
+// k + 1 (the decoder decodes it; a played-through video waits for it to be
+// shown, a frame period when every frame is wanted). At most IN_FLIGHT frames
+// are out; each is drawn into its own canvas, which is not reused before its
+// result is shown.
 const IN_FLIGHT = 2;
 async function analyseFrames(card, file, video, times, duration, session, timeline, work) {
   const canvas = $('.view', card);
@@ -444,7 +453,7 @@ async function checkVideoFile(file, card, meta) {
   if (last) describeFaces(card, last.result);
   if (last) card.dataset.shownTime = last.time.toFixed(2);
   const scored = frames.filter((f) => f.score !== null && f.score !== undefined);
-  state.records.push({ file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, reader, frames_analysed: frames.length,
+  setRecord(card, { file: file.name, ...meta, type: 'video', duration_s: duration, sample_fps: fps, reader, frames_analysed: frames.length,
     frames_scored: scored.length, score: summary.score, verdict: summary.verdict, models: frames.find((f) => f.result)?.result.models ?? null,
     bands: summary.bands, head_motion_bands: summary.head_motion_bands, people: summary.people,
     frames: frames.map(({ time, result, error }) => ({ time_s: time, ...(result ?? { error }) })) });
@@ -453,24 +462,83 @@ async function checkVideoFile(file, card, meta) {
 
 // ---------------------------------------------------------------- files
 
+// Photos dropped together are checked side by side (issue 16, "use the
+// cores"): the page's checker and helpers, each a Web Worker with its own
+// module, made when several photos arrive at once: one per core
+// (navigator.hardwareConcurrency), at most one per 2 GB of memory
+// (navigator.deviceMemory, where the browser tells) and at most 4; ?workers=N
+// sets the number (1: one at a time). Videos and the webcam use the page's
+// checker alone, a video only once the photos before it are done. Results
+// keep the order the files were given in, whichever finishes first.
+const pool = { idle: [], waiting: [], helpers: 0, growing: null, jobs: new Set() };
+function poolLimit() {
+  const asked = Number(new URLSearchParams(location.search).get('workers'));
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, 8);
+  const cores = navigator.hardwareConcurrency || 1;
+  const memory = navigator.deviceMemory ? Math.max(1, Math.floor(navigator.deviceMemory / 2)) : 4;
+  return Math.max(1, Math.min(cores, memory, 4));
+}
+function growPool() {
+  pool.growing ??= (async () => {
+    const want = poolLimit() - 1;
+    if (want < 1 || !state.helperModels) return;
+    const made = await Promise.allSettled(Array.from({ length: want }, () => PoseChecker.create(state.helperModels())));
+    for (const m of made) if (m.status === 'fulfilled') { pool.helpers += 1; release(m.value); }
+    document.body.dataset.workers = String(1 + pool.helpers);
+  })();
+  return pool.growing;
+}
+function acquire() {
+  return pool.idle.length ? Promise.resolve(pool.idle.pop()) : new Promise((resolve) => pool.waiting.push(resolve));
+}
+function release(checker) {
+  const next = pool.waiting.shift();
+  if (next) next(checker); else pool.idle.push(checker);
+}
+
+// A file's record (exports and the overview), kept until the file is done.
+const pendingRecords = new WeakMap();
+function setRecord(card, record) { pendingRecords.set(card, record); }
+
 // Files given while the checker is still loading wait for it (a slow line can
 // take 20 s for the models); if it cannot start, their cards say why.
 let queue = Promise.resolve();
+let filesGiven = 0;
+const recordOrder = new WeakMap(); // record -> the order its file was given in
+function addRecord(card, order, ms) {
+  const record = pendingRecords.get(card);
+  if (!record) return;
+  recordOrder.set(record, order);
+  const at = (list, of) => { let i = list.length; while (i > 0 && recordOrder.get(of(list[i - 1])) > order) i -= 1; return i; };
+  state.records.splice(at(state.records, (r) => r), 0, record);
+  state.overview.splice(at(state.overview, (o) => o.record), 0, { record, cardId: card.id, ms });
+}
 function handleFiles(files) {
+  const photos = [...files].filter((f) => !(f.type.startsWith('video/') || VIDEO_EXT.test(f.name))).length;
   for (const file of files) {
     const card = newCard(file.name);
+    const order = filesGiven++;
     card.dataset.verdict = 'pending';
     if (!state.checker) $('.verdict', card).textContent = 'Waiting for the checker to load…';
     $('.export-png', card).onclick = () => savePng($('.view', card), file.name, card);
     const isVideo = file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
-    queue = queue.then(() => checkerReady).then(async () => {
+    const run = async (checker) => {
       const meta = { sha256: await sha256Of(file), checked_at: new Date().toISOString() };
-      const started = performance.now(), before = state.records.length;
-      await (isVideo ? checkVideoFile(file, card, meta) : checkImageFile(file, card, meta));
-      // The files are checked one at a time, so a record added now is this file's.
-      if (state.records.length > before) {
-        state.overview.push({ record: state.records[state.records.length - 1], cardId: card.id, ms: performance.now() - started });
+      const started = performance.now();
+      await (isVideo ? checkVideoFile(file, card, meta) : checkImageFile(file, card, meta, checker));
+      addRecord(card, order, performance.now() - started);
+    };
+    queue = queue.then(() => checkerReady).then(async () => {
+      if (isVideo) {
+        await Promise.allSettled([...pool.jobs]);
+        await run(state.checker);
+        return;
       }
+      if (photos > 1) await growPool();
+      const checker = await acquire();
+      const job = run(checker).catch((e) => showError(card, e.message)).finally(() => { release(checker); updateExports(); });
+      pool.jobs.add(job);
+      job.finally(() => pool.jobs.delete(job));
     })
       .catch((e) => showError(card, e.message))
       .finally(updateExports);
@@ -705,7 +773,7 @@ function wire() {
     new Blob([JSON.stringify({ exported_at: new Date().toISOString(), version: state.checker?.version(), results: state.records }, null, 1)],
       { type: 'application/json' })));
   $('#export-csv').addEventListener('click', () => download('posecheck-results.csv', new Blob([csvRows()], { type: 'text/csv' })));
-  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records = []; state.overview = []; updateExports(); });
+  $('#clear').addEventListener('click', () => { $('#results').textContent = ''; state.records.length = 0; state.overview.length = 0; updateExports(); });
   $('#fps').addEventListener('change', samplingFps);
   updateExports();
 }
