@@ -75,7 +75,7 @@ const runVideo = async (size, file, reader, fps, scan = 'tracked') => {
   const [download] = await Promise.all([vp.waitForEvent('download'), vp.click('#export-json')]);
   const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
   const distinct = new Set(exported.results.at(-1).frames.map((f) => f.time_s.toFixed(4))).size;
-  const stalled = await vp.evaluate(() => /cannot be decoded/.test(document.querySelector('article.card .error')?.textContent ?? ''));
+  const stalled = await vp.evaluate(() => /cannot be decoded|could not be read|ends early/.test(document.querySelector('article.card .error')?.textContent ?? ''));
   await vp.close();
   videoRuns.push({ size, reader, used, fps, scan, frames, distinct, seconds, stalled });
 };
@@ -143,7 +143,7 @@ const rate = (v) => v.frames / v.seconds;
 for (const [size] of videos) {
   const [all, allPlayed, sampled, play, seek, whole] = [['auto', 25], ['play', 25], ['auto', 2], ['play', 2], ['seek', 2], ['auto', 25, 'every-frame']]
     .map(([r, f, scan = 'tracked']) => videoRuns.find((v) => v.size === size && v.reader === r && v.fps === f && v.scan === scan));
-  const note = (v) => `${v.frames} frames (${v.distinct} distinct) in ${v.seconds.toFixed(1)} s${v.stalled ? ', stopped: "cannot be decoded"' : ''}`;
+  const note = (v) => `${v.frames} frames (${v.distinct} distinct) in ${v.seconds.toFixed(1)} s${v.stalled ? ', stopped early: the reader gave up' : ''}`;
   console.log(`  video ${size}: ${rate(all).toFixed(1)} frames/s analysed (every frame, ${note(all)}, read by ${all.used}, end to end in the page); ` +
     `the <video> played through instead ${rate(allPlayed).toFixed(1)} frames/s (${note(allPlayed)}), ratio ${(rate(all) / rate(allPlayed)).toFixed(2)}; ` +
     `at the page's 2 frames/s: ${sampled.used} ${rate(sampled).toFixed(2)} frames/s (${note(sampled)}), played through ${rate(play).toFixed(2)} frames/s (${note(play)}), ` +

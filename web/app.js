@@ -294,7 +294,9 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
     if (stalled) { // stop at the first stall
       await Promise.all(pending);
       frames.push({ time: t, score: null, pose_difference_deg: null, stalled: true,
-        error: error ?? 'the video cannot be decoded from here on (truncated or corrupt)' });
+        // The <video> showed no frame within its time limit: a cut or corrupt
+        // file, or (when seeking a large video on a busy machine) a slow one.
+        error: error ?? 'the video could not be read from here on (truncated or corrupt, or too slow to show a frame)' });
       break;
     }
     const source = canvases[i % IN_FLIGHT];
