@@ -85,10 +85,12 @@ async function openMp4(file) {
   };
   const support = await VideoDecoder.isConfigSupported(config).catch(() => ({ supported: false }));
   if (!support.supported) throw new Error(`this browser cannot decode the video's codec (${track.codec})`);
-  // An edit list's first media time is the presentation's zero, as the
-  // <video> element shows it (encoders with B-frames start there).
+  // The presentation's zero: an edit list's first media time, as the <video>
+  // element shows it (encoders with B-frames start there); without one
+  // (fragmented MP4), the first frame's time, as the CLI counts (ffmpeg's
+  // start time).
   const edit = trak.edts?.elst?.entries?.find((e) => e.media_time >= 0);
-  const zero = edit ? edit.media_time : 0;
+  let zero = edit ? edit.media_time : null;
   // One sample per callback: mp4box.js hands over a batch only when it is full
   // or the track's last sample is there, so a batch would be lost at a cut.
   demuxer.setExtractionOptions(track.id, null, { nbSamples: 1 });
@@ -108,6 +110,7 @@ async function openMp4(file) {
       if (failure) throw failure;
       const s = samples.shift();
       if (!s) return null;
+      zero ??= s.cts;  // the first sample in decode order is a key frame, the first shown
       if (++taken % 64 === 0) demuxer.releaseUsedSamples(track.id, s.number);
       return new EncodedVideoChunk({
         type: s.is_sync ? 'key' : 'delta',
