@@ -217,7 +217,11 @@ export function personLine(p, framesAnalysed) {
   const basis = p.basis === 'head_motion' ? ', from head motion' : p.basis === 'frames' ? ', mean over frames' : '';
   const score = p.score !== null ? ` (P(fake) ${percent(p.score)}${basis})` : '';
   const frames = p.basis === 'head_motion' && p.mean_p_fake !== null ? ` · frames' mean P(fake) ${percent(p.mean_p_fake)}` : '';
-  const motionP = p.basis === 'frames' && p.head_motion_p_fake !== null ? ` · head motion P(fake) ${percent(p.head_motion_p_fake)}` : '';
+  // Beside a verdict from the frames, head motion is a weaker cue, and a still
+  // picture panned or zoomed into a video reads high on it (measured 57-85%,
+  // docs/results.md): said with the number, so it is not read as a verdict.
+  const motionP = p.basis === 'frames' && p.head_motion_p_fake !== null
+    ? ` · head motion, a weaker cue that does not decide here and reads high on still pictures moved about: P(fake) ${percent(p.head_motion_p_fake)}` : '';
   const motion = p.head_motion.ok
     ? ` · the central face turned in depth ${p.head_motion.flatness_ratio.toFixed(1)}× as much as the jaw line`
     : ` · head motion not judged: ${p.head_motion.reason}`;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { bandOf, CENTRAL, COLORS, combinationSentence, noFaceHint, faceHeadline, faceNumbers, poseAxes, unanalysedFacesNote, WHOLE } from '../../web/overlay.js';
+import { bandOf, CENTRAL, COLORS, combinationSentence, noFaceHint, faceHeadline, faceNumbers, personLine, poseAxes, unanalysedFacesNote, WHOLE } from '../../web/overlay.js';
 import { decodeNative, demoDir, engine } from './helpers.mjs';
 
 describe('overlay', () => {
@@ -79,6 +79,18 @@ describe('overlay', () => {
     assert.ok(one.faces[0].box.right - one.faces[0].box.left >= Math.max(...r.faces.map((f) => f.box.right - f.box.left)) - 1e-9,
       'the one face analysed is the largest');
     assert.equal(noFaceHint(one, false), '');
+  });
+
+  test('a person\'s line: head motion beside a verdict from the frames is said to be a weaker cue, not deciding', () => {
+    const person = { id: 1, frames_seen: 5, main: true, band: 'little_evidence', score: 0.01, basis: 'frames', mean_p_fake: 0.01,
+      head_motion_p_fake: 0.81, head_motion: { ok: true, flatness_ratio: 1.2 } };
+    assert.equal(personLine(person, 5), 'Person 1 · in 5 of 5 frames: Little evidence of a face swap (P(fake) 1%, mean over frames) · ' +
+      'head motion, a weaker cue that does not decide here and reads high on still pictures moved about: P(fake) 81% · ' +
+      'the central face turned in depth 1.2× as much as the jaw line');
+    // When head motion decides (no blend cue), its P(fake) is the verdict's, and the frames' mean is beside it.
+    const deciding = { ...person, band: 'uncertain', score: 0.5, basis: 'head_motion', mean_p_fake: 0.2 };
+    assert.match(personLine(deciding, 5), /\(P\(fake\) 50%, from head motion\) · frames' mean P\(fake\) 20% · the central/);
+    assert.doesNotMatch(personLine(deciding, 5), /weaker cue/);
   });
 
   test('no-face hints and the band of a rolling score', () => {
