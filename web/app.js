@@ -50,23 +50,24 @@ async function optionalText(url) {
 // WebCodecs (web/mp4_frames.js), other files played through a <video>
 // (web/video_frames.js). ?video=play forces playing through, ?video=seek a
 // seek per frame (npm run bench:web compares them in one run).
-const VIDEO_READER = ['play', 'seek'].includes(new URLSearchParams(location.search).get('video'))
-  ? new URLSearchParams(location.search).get('video') : 'auto';
+const askedReader = new URLSearchParams(location.search).get('video');
+const VIDEO_READER = ['play', 'seek'].includes(askedReader) ? askedReader : 'auto';
+const isVideoFile = (file) => file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
 
-// The frames at `times` as {index, time, image | stalled}, `image` being what
-// to draw (a VideoFrame, open until the next item, or the <video> itself),
-// and which reader gives them ('webcodecs' or 'video'). A file WebCodecs
-// cannot open here (no MP4 header, a codec this browser does not decode)
-// falls back to the <video> element, which then says what it cannot play.
+// The frames at `times` as {index, time, frame? | stalled} (a `frame` is a
+// VideoFrame, open until the next item; without one, the <video> shows the
+// frame), and which reader gives them ('webcodecs' or 'video'). A file
+// WebCodecs cannot open here (no MP4 header, a codec this browser does not
+// decode) falls back to the <video> element, which then says what it cannot play.
 async function frameReader(file, video, times) {
   if (VIDEO_READER === 'auto' && canDecodeVideo() && await isMp4(file)) {
     const decoded = decodeMp4Frames(file, times);
     try {
-      const first = await decoded.next();
+      const first = await decoded.next(); // opening the file happens here, and fails here
       const items = (async function* () {
         try {
-          if (!first.done) yield { ...first.value, image: first.value.frame };
-          for await (const item of decoded) yield { ...item, image: item.frame };
+          if (!first.done) yield first.value;
+          yield* decoded;
         } finally {
           await decoded.return();
         }
@@ -76,10 +77,7 @@ async function frameReader(file, video, times) {
       console.warn(`posecheck: reading the video by playing it (${e.message})`);
     }
   }
-  const items = (async function* () {
-    for await (const item of readFrames(video, times, { mode: VIDEO_READER === 'seek' ? 'seek' : 'auto' })) yield { ...item, image: video };
-  })();
-  return { reader: 'video', items };
+  return { reader: 'video', items: readFrames(video, times, { mode: VIDEO_READER === 'seek' ? 'seek' : 'auto' }) };
 }
 
 async function load() {
@@ -289,7 +287,7 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
   };
   const { reader, items } = await frameReader(file, video, times);
   card.dataset.reader = reader;
-  for await (const { index: i, time: t, stalled, error, image } of items) {
+  for await (const { index: i, time: t, stalled, error, frame: decodedFrame } of items) {
     if (cancelled) break;
     if (stalled) { // stop at the first stall
       await Promise.all(pending);
@@ -300,6 +298,7 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
       break;
     }
     const source = canvases[i % IN_FLIGHT];
+    const image = decodedFrame ?? video;
     const [w, h] = image.displayWidth ? [image.displayWidth, image.displayHeight] : [source.width, source.height];
     if (w === source.width && h === source.height) source.getContext('2d').drawImage(image, 0, 0);
     else source.getContext('2d').drawImage(image, 0, 0, source.width, source.height); // a VideoFrame of another display size
@@ -516,14 +515,14 @@ function addRecord(card, order, ms) {
   state.overview.splice(at(state.overview, (o) => o.record), 0, { record, cardId: card.id, ms });
 }
 function handleFiles(files) {
-  const photos = [...files].filter((f) => !(f.type.startsWith('video/') || VIDEO_EXT.test(f.name))).length;
+  const photos = [...files].filter((f) => !isVideoFile(f)).length;
   for (const file of files) {
     const card = newCard(file.name);
     const order = filesGiven++;
     card.dataset.verdict = 'pending';
     if (!state.checker) $('.verdict', card).textContent = 'Waiting for the checker to load…';
     $('.export-png', card).onclick = () => savePng($('.view', card), file.name, card);
-    const isVideo = file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
+    const isVideo = isVideoFile(file);
     const run = async (checker) => {
       const meta = { sha256: await sha256Of(file), checked_at: new Date().toISOString() };
       const started = performance.now();

@@ -39,8 +39,8 @@ function codecDescription(mp4box, trak) {
 
 /**
  * Opens `file`: parses its header (the 'moov' box, wherever it is) and checks
- * that this browser decodes its first video track. Resolves {config, width,
- * height, frames, fps, next(), close()}; rejects with a message naming the
+ * that this browser decodes its first video track. Resolves {config,
+ * frames, fps, next(), close()}; rejects with a message naming the
  * problem (no video track, a codec the browser cannot decode, a file that
  * is not an MP4 or ends before its header).
  */
@@ -99,8 +99,6 @@ async function openMp4(file) {
   let taken = 0;
   return {
     config,
-    width: track.video.width,
-    height: track.video.height,
     frames: track.nb_samples,
     fps: track.duration > 0 ? (track.nb_samples * track.timescale) / track.duration : null,
     /** The next encoded frame (EncodedVideoChunk), or null at the end of the data. */
