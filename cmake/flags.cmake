@@ -29,6 +29,12 @@ if(EMSCRIPTEN)
   elseif(POSECHECK_WASM_SIMD STREQUAL "sse2")
     add_compile_options(-msimd128 -msse2)
   endif()
+  # The HOG detector's WebAssembly SIMD kernels (core/hog_wasm_simd.h), bit-exact
+  # with dlib; OFF runs dlib's own code through the SSE emulation (re-measuring).
+  option(POSECHECK_WASM_HOG_KERNELS "Use core/hog_wasm_simd.h in the WebAssembly build" ON)
+  if(NOT POSECHECK_WASM_HOG_KERNELS)
+    add_compile_definitions(POSECHECK_DLIB_HOG_ONLY)
+  endif()
   if(POSECHECK_WASM_EXCEPTIONS STREQUAL "js")
     add_compile_options(-fexceptions)
     add_link_options(-fexceptions)

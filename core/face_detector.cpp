@@ -10,6 +10,7 @@
 #include "byte_stream.h"
 #include "dlib_image.h"
 #include "errors.h"
+#include "hog_wasm_simd.h"  // WebAssembly only; must precede the detector's use
 
 namespace posecheck {
 
