@@ -1,7 +1,7 @@
 // The checker page: drag-and-drop images and videos, webcam, explanation,
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
-import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, fullScanEveryAt } from './posecheck.js';
+import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, framePixels, fullScanEveryAt } from './posecheck.js';
 import { Timeline } from './timeline.js';
 import { CODEC_ADVICE, openVideoBlob, readFrames, sampleTimes, waitFor } from './video_frames.js';
 import { canDecodeVideo, decodeMp4Frames, isMp4 } from './mp4_frames.js';
@@ -52,6 +52,9 @@ async function optionalText(url) {
 // seek per frame (npm run bench:web compares them in one run).
 const askedReader = new URLSearchParams(location.search).get('video');
 const VIDEO_READER = ['play', 'seek'].includes(askedReader) ? askedReader : 'auto';
+// ?pixels=canvas takes every video frame's pixels through a canvas instead of
+// copying them out of the frame (framePixels); tests compare the two.
+const COPY_FRAME_PIXELS = new URLSearchParams(location.search).get('pixels') !== 'canvas';
 const isVideoFile = (file) => file.type.startsWith('video/') || VIDEO_EXT.test(file.name);
 
 // The frames at `times` as {index, time, frame? | stalled} (a `frame` is a
@@ -254,6 +257,8 @@ async function openVideo(file, card, meta) {
 // are out; each is drawn into its own canvas, which is not reused before its
 // result is shown.
 const IN_FLIGHT = 2;
+const SHOW_EVERY_MS = 200;
+
 async function analyseFrames(card, file, video, times, duration, session, timeline, work) {
   const canvas = $('.view', card);
   const frames = [];
@@ -269,12 +274,12 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
     return c;
   })];
   const pending = [];
-  let done = 0;
+  let done = 0, lastShown = -Infinity;
   const finished = (frame, source, result, error) => {
     if (result) {
       const rot = result.faces.map((f) => f.rotation_difference_deg).filter((x) => x !== null);
       Object.assign(frame, { score: result.score, pose_difference_deg: rot.length ? Math.max(...rot) : null, result });
-      drawResult(canvas, source, result);
+      if (source) drawResult(canvas, source, result);
     } else {
       Object.assign(frame, { score: null, pose_difference_deg: null, error: error.message });
     }
@@ -299,15 +304,24 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
     }
     const source = canvases[i % IN_FLIGHT];
     const image = decodedFrame ?? video;
-    const [w, h] = image.displayWidth ? [image.displayWidth, image.displayHeight] : [source.width, source.height];
-    if (w === source.width && h === source.height) source.getContext('2d').drawImage(image, 0, 0);
-    else source.getContext('2d').drawImage(image, 0, 0, source.width, source.height); // a VideoFrame of another display size
     const frame = { time: t };
     frames.push(frame);
-    // The bitmap is this frame's pixels, taken before the canvas can be drawn on again; it moves to the worker.
-    const bitmap = await createImageBitmap(source);
-    pending.push(session.addFrame(bitmap, i, options()).then((result) => finished(frame, source, result, null),
-      (error) => finished(frame, source, null, error)));
+    // The frame's pixels, taken before the reader moves on; they move to the worker.
+    let pixels = COPY_FRAME_PIXELS ? await framePixels(image, source.width, source.height) : null;
+    card.dataset.pixels = pixels ? 'copy' : 'canvas';
+    // Drawn for the view at most every SHOW_EVERY_MS (and the last frame), or
+    // always when the pixels must come from the canvas.
+    const show = !pixels || i === times.length - 1 || performance.now() - lastShown >= SHOW_EVERY_MS;
+    if (show) {
+      lastShown = performance.now();
+      const [w, h] = image.displayWidth ? [image.displayWidth, image.displayHeight] : [source.width, source.height];
+      if (w === source.width && h === source.height) source.getContext('2d').drawImage(image, 0, 0);
+      else source.getContext('2d').drawImage(image, 0, 0, source.width, source.height); // a VideoFrame of another display size
+    }
+    pixels ??= await createImageBitmap(source);
+    const shownSource = show ? source : null;
+    pending.push(session.addFrame(pixels, i, options()).then((result) => finished(frame, shownSource, result, null),
+      (error) => finished(frame, shownSource, null, error)));
     if (pending.length >= IN_FLIGHT) await pending.shift();
   }
   await Promise.all(pending);

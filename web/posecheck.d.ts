@@ -20,6 +20,14 @@ export declare const FULL_SCAN_SECONDS: number;
 /** fullScanEvery for video frames analysed at `fps` per second (a whole-frame scan at least every FULL_SCAN_SECONDS;
  * sparse samples are all scanned whole). */
 export declare function fullScanEveryAt(fps: number): number;
+/**
+ * A video frame's RGBA pixels, copied out of the frame (VideoFrame.copyTo with
+ * RGBA conversion), or null where the browser cannot or the frame's pixels are
+ * not width x height (non-square pixels, a rotation to apply): draw it instead.
+ * `image`: a VideoFrame (it stays open and the caller's) or a <video> element.
+ */
+export declare function framePixels(image: VideoFrame | HTMLVideoElement, width: number, height: number):
+  Promise<{ rgba: Uint8ClampedArray; width: number; height: number } | null>;
 
 export interface ModelOptions {
   moduleUrl?: string;
@@ -190,7 +198,7 @@ export declare class PoseCheckError extends Error {
 }
 
 export type ImageSource =
-  | ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | OffscreenCanvas
+  | ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | VideoFrame | OffscreenCanvas
   | { rgba: Uint8Array | Uint8ClampedArray; width: number; height: number };
 
 export declare class PoseChecker {

@@ -22,8 +22,8 @@ export function watchRequests(context) {
 }
 
 /** Opens the checker page and waits until its models are loaded (asserting it got there). */
-export async function openChecker(page, origin) {
-  await page.goto(`${origin}/`);
+export async function openChecker(page, origin, query = '') {
+  await page.goto(`${origin}/${query}`);
   await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
   const ready = await page.evaluate(() => document.body.dataset.ready);
   if (ready !== 'true') throw new Error(`the checker did not start: ${await page.textContent('#load-status')}`);

@@ -40,6 +40,11 @@ describe('video frames decoded with WebCodecs', { skip }, () => {
     writeFileSync(file('count-cut.mp4'), whole.subarray(0, Math.floor(whole.length * 0.5)));  // header, then half the frames
     const moovLast = readFileSync(file('count.mp4'));
     writeFileSync(file('count-no-header.mp4'), moovLast.subarray(0, Math.floor(moovLast.length * 0.8)));  // the header was at the end
+    // A face, moving, 2 s at 10 frames/s (H.264 and VP8): the pixels path test.
+    const face = ['-loop', '1', '-framerate', '10', '-t', '2', '-i', file('face.jpg'), '-vf',
+      "scale=800:-2,crop=640:480:'20+40*t':'10+20*t',format=yuv420p"];
+    ffmpeg(...face, '-c:v', 'libx264', file('face-moving.mp4'));
+    ffmpeg(...face, '-c:v', 'libvpx', '-b:v', '2M', file('face-moving.webm'));
     server = await startServer({ port: 0 });
     origin = `http://localhost:${server.address().port}`;
     browser = await launch();
@@ -114,21 +119,54 @@ describe('video frames decoded with WebCodecs', { skip }, () => {
     assert.match((await decode('mpeg4-part2.mp4', everyFrame)).error, /cannot decode the video's codec \(mp4v/);
   });
 
+  // Drops a fixture on the page and waits for its verdict; returns its card.
+  async function dropAndWait(p, name, type) {
+    await p.evaluate(({ name, type, data }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name, { type }));
+      document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+    }, { name, type, data: readFileSync(file(name)).toString('base64') });
+    await p.waitForFunction((n) => [...document.querySelectorAll('article.card')].some((c) =>
+      c.querySelector('h2.name').textContent === n && c.dataset.verdict && c.dataset.verdict !== 'pending'), name, { timeout: 240000 });
+    return p.locator('article.card', { has: p.locator('h2.name', { hasText: name }) }).first();
+  }
+
   test('the page reads MP4 with the decoder (every frame at 10 frames/s) and WebM by playing it', async () => {
     await page.fill('#fps', '10');
     for (const [name, type, reader] of [['count.mp4', 'video/mp4', 'webcodecs'], ['count.webm', 'video/webm', 'video']]) {
-      await page.evaluate(({ name, type, data }) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name, { type }));
-        document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
-      }, { name, type, data: readFileSync(file(name)).toString('base64') });
-      const card = page.locator('article.card', { has: page.locator('h2.name', { hasText: name }) }).first();
-      await page.waitForFunction((n) => [...document.querySelectorAll('article.card')].some((c) =>
-        c.querySelector('h2.name').textContent === n && c.dataset.verdict && c.dataset.verdict !== 'pending'), name, { timeout: 240000 });
+      const card = await dropAndWait(page, name, type);
       assert.equal(await card.getAttribute('data-reader'), reader, name);
       // sampleTimes(3 s, 10/s): 0, 0.1, ..., 2.9 and 2.999, the last one the last frame again (as a seek gives it).
       assert.equal(Number(await card.getAttribute('data-frames')), 31, `${name}: frames analysed`);
       if (reader === 'webcodecs') await card.screenshot({ path: join(artifactDir, 'page-video-mp4.png') });
     }
+  });
+
+  test('frames copied out as RGBA (VideoFrame.copyTo) give exactly what frames drawn through a canvas give, MP4 and WebM', async () => {
+    const exported = async (p, name) => {
+      const [json] = await Promise.all([p.waitForEvent('download'), p.click('#export-json')]);
+      return JSON.parse(readFileSync(await json.path(), 'utf8')).results.find((r) => r.file === name);
+    };
+    const canvasPage = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await openChecker(canvasPage, origin, '?pixels=canvas');
+    for (const p of [page, canvasPage]) await p.fill('#fps', '10');
+    for (const [name, type] of [['face-moving.mp4', 'video/mp4'], ['face-moving.webm', 'video/webm']]) {
+      const copied = await dropAndWait(page, name, type);
+      const drawn = await dropAndWait(canvasPage, name, type);
+      assert.equal(await copied.getAttribute('data-pixels'), 'copy', `${name}: pixels copied out of the frame`);
+      assert.equal(await drawn.getAttribute('data-pixels'), 'canvas', `${name}: pixels drawn through a canvas`);
+      const [a, b] = [await exported(page, name), await exported(canvasPage, name)];
+      assert.equal(a.frames.length, 21, `${name}: frames (0, 0.1, ..., 1.9 and the last again)`);
+      const faces = a.frames.filter((f) => f.faces?.length).length;
+      assert.ok(faces >= 19, `${name}: a face in ${faces} of 21 frames`);
+      a.frames.forEach((f, i) => {
+        const g = b.frames[i];
+        assert.equal(f.time_s, g.time_s, `${name} frame ${i} time`);
+        assert.deepEqual(f.faces?.map((x) => x.landmarks), g.faces?.map((x) => x.landmarks), `${name} frame ${i}: landmarks`);
+        assert.equal(f.score, g.score, `${name} frame ${i}: P(fake)`);
+      });
+      assert.equal(a.score, b.score, `${name}: the video's P(fake)`);
+    }
+    await canvasPage.close();
   });
 });
