@@ -3,7 +3,7 @@
 // worker), webcam frames per second, and the same photos through a peer:
 // @vladmandic/face-api's SSD MobileNet detector + 68-point landmarks (it has
 // no head-pose stage). Results land in window.bench.
-import { LiveDetectionScale, PoseChecker } from '/web/posecheck.js';
+import { LiveDetectionScale, PoseChecker, checkLive } from '/web/posecheck.js';
 import { median } from '/scripts/stats.mjs';
 
 
@@ -50,21 +50,17 @@ window.runWebcam = async (seconds, live) => {
   const video = document.getElementById('cam');
   video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
   await video.play();
-  let frames = 0, dropped = 0;
-  const end = performance.now() + seconds * 1000;
-  await new Promise((resolve) => {
-    const loop = async () => {
-      if (performance.now() > end) { resolve(); return; }
-      requestAnimationFrame(loop);
-      const r = await checker.checkVideoFrame(video, performance.now(),
-        live ? scale.options(video.videoWidth, video.videoHeight) : {});
-      if (r) { frames++; faces += r.faces_found; scale.update(r); } else dropped++;
-    };
-    requestAnimationFrame(loop);
+  let frames = 0;
+  // As the page runs its webcam (checkLive: each presented frame once, as soon as the worker is free).
+  const session = checkLive(checker, video, {
+    options: () => (live ? scale.options(video.videoWidth, video.videoHeight) : {}),
+    onResult: (r) => { frames++; faces += r.faces_found; scale.update(r); },
   });
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  session.stop();
   video.srcObject.getTracks().forEach((t) => t.stop());
   checker.close();
-  return { fps: frames / seconds, dropped, facesPerFrame: faces / frames, width: video.videoWidth, height: video.videoHeight };
+  return { fps: frames / seconds, facesPerFrame: faces / frames, width: video.videoWidth, height: video.videoHeight };
 };
 
 window.runFaceApi = async (urls, repeat) => {

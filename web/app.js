@@ -1,7 +1,7 @@
 // The checker page: drag-and-drop images and videos, webcam, explanation,
 // export. All checking runs in the worker behind PoseChecker; this file only
 // handles the page. Nothing leaves the tab.
-import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, framePixels, fullScanEveryAt } from './posecheck.js';
+import { DEFAULT_MODELS, FULL_LANDMARK_MODEL, LiveDetectionScale, PoseChecker, checkLive, framePixels, fullScanEveryAt } from './posecheck.js';
 import { Timeline } from './timeline.js';
 import { CODEC_ADVICE, openVideoBlob, readFrames, sampleTimes, waitFor } from './video_frames.js';
 import { canDecodeVideo, decodeMp4Frames, isMp4 } from './mp4_frames.js';
@@ -666,32 +666,29 @@ async function toggleWebcam() {
   button.textContent = 'Stop webcam';
   const recent = [];
   const scale = new LiveDetectionScale(); // large webcam faces: detect on a smaller frame
-  let running = true, done = 0, since = performance.now(), fps = 0;
-  const loop = async () => {
-    if (!running) return;
-    requestAnimationFrame(loop);
-    if (!video.videoWidth) return;
-    const result = await state.checker.checkVideoFrame(video, performance.now(), scale.options(video.videoWidth, video.videoHeight, options()));
-    if (!result || !running) return; // dropped: the previous frame is still in flight
-    scale.update(result);
-    done++;
-    const now = performance.now();
-    if (now - since > 1000) { fps = (1000 * done) / (now - since); done = 0; since = now; }
-    overlay.width = result.width;
-    overlay.height = result.height;
-    const ctx = overlay.getContext('2d');
-    ctx.clearRect(0, 0, overlay.width, overlay.height);
-    drawOverlay(ctx, result);
-    if (result.score !== null) recent.push(result.score);
-    if (recent.length > 30) recent.shift();
-    const rolling = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
-    // One word for the last 30 frames (the band of their mean), not each frame's, which flickers.
-    const band = bandOf(result.bands, rolling);
-    status.textContent = `${result.faces_found} face(s) · last ${recent.length} scored frames: ${band ? `${WORDING[band]} · P(fake) ${(rolling * 100).toFixed(0)}%` : 'no face scored yet'} · ${fps.toFixed(1)} frames/s`;
-    document.body.dataset.webcamFrames = String(Number(document.body.dataset.webcamFrames ?? 0) + 1);
-  };
-  requestAnimationFrame(loop);
-  state.webcam = { stop() { running = false; stream.getTracks().forEach((t) => t.stop()); video.srcObject = null; } };
+  let done = 0, since = performance.now(), fps = 0;
+  const live = checkLive(state.checker, video, {
+    options: () => scale.options(video.videoWidth, video.videoHeight, options()),
+    onResult: (result) => {
+      scale.update(result);
+      done++;
+      const now = performance.now();
+      if (now - since > 1000) { fps = (1000 * done) / (now - since); done = 0; since = now; }
+      overlay.width = result.width;
+      overlay.height = result.height;
+      const ctx = overlay.getContext('2d');
+      ctx.clearRect(0, 0, overlay.width, overlay.height);
+      drawOverlay(ctx, result);
+      if (result.score !== null) recent.push(result.score);
+      if (recent.length > 30) recent.shift();
+      const rolling = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
+      // One word for the last 30 frames (the band of their mean), not each frame's, which flickers.
+      const band = bandOf(result.bands, rolling);
+      status.textContent = `${result.faces_found} face(s) · last ${recent.length} scored frames: ${band ? `${WORDING[band]} · P(fake) ${(rolling * 100).toFixed(0)}%` : 'no face scored yet'} · ${fps.toFixed(1)} frames/s`;
+      document.body.dataset.webcamFrames = String(Number(document.body.dataset.webcamFrames ?? 0) + 1);
+    },
+  });
+  state.webcam = { stop() { live.stop(); stream.getTracks().forEach((t) => t.stop()); video.srcObject = null; } };
 }
 
 // ---------------------------------------------------------------- export

@@ -221,6 +221,16 @@ export declare class PoseChecker {
 }
 
 /** Detection scale for live video: scans each frame at the smallest size that still finds the face seen last. */
+/**
+ * Checks a live <video> (a webcam) frame after frame: each presented frame is
+ * checked once, as soon as the previous result is back; none queue.
+ */
+export declare function checkLive(checker: PoseChecker, video: HTMLVideoElement, handlers: {
+  options?: () => CheckOptions;
+  onResult: (result: ImageResult & { timestamp_ms: number }) => void;
+  onError?: (error: PoseCheckError) => void;
+}): { stop(): void };
+
 export declare class LiveDetectionScale {
   static DETECTOR_MIN_FACE_PX: number;
   constructor(options?: { minSide?: number });

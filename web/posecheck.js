@@ -230,6 +230,44 @@ export class PoseChecker {
  *   const result = await checker.checkVideoFrame(video, t, scale.options(video.videoWidth, video.videoHeight));
  *   if (result) scale.update(result);
  */
+/**
+ * Checks a live <video> (a webcam) frame after frame with `checker`: each
+ * frame the camera presents is checked as soon as the previous result is
+ * back, not at the next animation frame (which left the worker idle for up
+ * to a display frame per check); no frame is checked twice and none queue.
+ * `options()` gives each check's options; `onResult(result)` gets each
+ * result; `onError(error)` each failure (default: logged). Returns {stop()}.
+ */
+export function checkLive(checker, video, { options = () => ({}), onResult, onError = (e) => console.error('posecheck:', e) }) {
+  let running = true, presented = 0, taken = 0, busy = false;
+  const check = async () => {
+    if (!running || busy || !video.videoWidth || presented === taken) return;
+    busy = true;
+    taken = presented;
+    try {
+      const result = await checker.checkVideoFrame(video, performance.now(), options());
+      if (result && running) onResult(result);
+    } catch (e) {
+      if (running) onError(e);
+    } finally {
+      busy = false;
+    }
+    check(); // a frame presented meanwhile
+  };
+  // Counts presented frames: requestVideoFrameCallback where the browser has
+  // it, else animation frames.
+  const watch = typeof video.requestVideoFrameCallback === 'function'
+    ? (f) => video.requestVideoFrameCallback(f) : (f) => requestAnimationFrame(f);
+  const onFrame = () => {
+    if (!running) return;
+    presented += 1;
+    watch(onFrame);
+    check();
+  };
+  watch(onFrame);
+  return { stop() { running = false; } };
+}
+
 export class LiveDetectionScale {
   static DETECTOR_MIN_FACE_PX = 80;
   #lastFaceHeight = 0; // full-resolution px of the smallest face last seen; 0 = none

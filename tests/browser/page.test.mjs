@@ -182,6 +182,41 @@ describe('checker page', { skip }, () => {
     await c.screenshot({ path: join(artifactDir, 'page-video.png') });
   });
 
+  test('checkLive checks each frame the camera presents once, none twice, and stops when told', async () => {
+    const r = await page.evaluate(async () => {
+      const { checkLive } = await import('/posecheck.js');
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      await video.play();
+      // An instant checker: every presented frame can be checked, so calls should match frames.
+      let presented = 0, calls = 0, overlapping = 0, busy = false, results = 0;
+      const count = () => { presented++; video.requestVideoFrameCallback(count); };
+      video.requestVideoFrameCallback(count);
+      const checker = { checkVideoFrame: async () => {
+        if (busy) overlapping++;
+        busy = true;
+        calls++;
+        await Promise.resolve();
+        busy = false;
+        return { faces: [] };
+      } };
+      const live = checkLive(checker, video, { onResult: () => { results++; } });
+      await new Promise((res) => setTimeout(res, 2000));
+      live.stop();
+      const atStop = { presented, calls, results };
+      await new Promise((res) => setTimeout(res, 500));
+      video.srcObject.getTracks().forEach((t) => t.stop());
+      return { ...atStop, overlapping, callsAfterStop: calls - atStop.calls };
+    });
+    assert.ok(r.presented >= 10, `the fake camera presented ${r.presented} frames in 2 s`);
+    assert.ok(r.calls <= r.presented + 1, `${r.calls} checks for ${r.presented} presented frames: a frame was checked twice`);
+    assert.ok(r.calls >= 0.8 * r.presented, `${r.calls} checks for ${r.presented} presented frames: frames were skipped with the checker free`);
+    assert.equal(r.results, r.calls);
+    assert.equal(r.overlapping, 0, 'a check started while one was in flight');
+    assert.equal(r.callsAfterStop, 0, 'checks after stop()');
+  });
+
   test('the webcam (Chromium fake device) gives live results', async () => {
     await page.click('#webcam-toggle');
     await page.waitForFunction(() => Number(document.body.dataset.webcamFrames ?? 0) >= 5, null, { timeout: 120000 });
