@@ -254,8 +254,9 @@ async function openVideo(file, card, meta) {
 // Pipelined: while the worker checks frame k, the reader goes on to frame
 // k + 1 (the decoder decodes it; a played-through video waits for it to be
 // shown, a frame period when every frame is wanted). At most IN_FLIGHT frames
-// are out; each is drawn into its own canvas, which is not reused before its
-// result is shown.
+// are out. A frame's pixels go to the worker copied out of the frame where
+// the browser can (framePixels), else through its canvas; frames shown in the
+// view are drawn into their own canvas, not reused before their result is shown.
 const IN_FLIGHT = 2;
 const SHOW_EVERY_MS = 200;
 
