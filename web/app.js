@@ -667,7 +667,7 @@ async function toggleWebcam() {
   button.textContent = 'Stop webcam';
   const recent = [];
   const scale = new LiveDetectionScale(); // large webcam faces: detect on a smaller frame
-  let done = 0, since = performance.now(), fps = 0;
+  let done = 0, since = performance.now(), fps = 0; // fps: 0 until a second has been measured
   const live = checkLive(state.checker, video, {
     options: () => scale.options(video.videoWidth, video.videoHeight, options()),
     onResult: (result) => {
@@ -685,7 +685,7 @@ async function toggleWebcam() {
       const rolling = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
       // One word for the last 30 frames (the band of their mean), not each frame's, which flickers.
       const band = bandOf(result.bands, rolling);
-      status.textContent = `${result.faces_found} face(s) · last ${recent.length} scored frames: ${band ? `${WORDING[band]} · P(fake) ${(rolling * 100).toFixed(0)}%` : 'no face scored yet'} · ${fps.toFixed(1)} frames/s`;
+      status.textContent = `${result.faces_found} face(s) · last ${recent.length} scored frames: ${band ? `${WORDING[band]} · P(fake) ${(rolling * 100).toFixed(0)}%` : 'no face scored yet'} · ${fps ? fps.toFixed(1) : '…'} frames/s`;
       document.body.dataset.webcamFrames = String(Number(document.body.dataset.webcamFrames ?? 0) + 1);
     },
   });
