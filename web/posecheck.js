@@ -43,10 +43,10 @@ export const DEFAULT_MODELS = Object.freeze({
 // of the VideoFrame (`copyTo` converts to RGBA: at 1080p about 1-2 ms, where
 // drawing the frame into a canvas and reading it back in the worker took
 // 60-70 ms per frame; same pixels, measured equal). `image` is a VideoFrame
-// or a <video> element (its current frame); a VideoFrame stays the caller's. Null where the
-// browser cannot (no VideoFrame, no RGBA conversion) or where the frame's
-// pixels are not the canvas's size or orientation (non-square pixels, a
-// rotation to apply): the caller then draws.
+// (it stays the caller's) or a <video> element (its current frame). Null
+// where the browser cannot (no VideoFrame, no RGBA conversion) or where the
+// frame's pixels are not width x height or need turning (non-square pixels, a
+// rotation to apply): the caller then draws the frame.
 export async function framePixels(image, width, height) {
   if (typeof VideoFrame === 'undefined') return null;
   let frame = null;
@@ -217,20 +217,6 @@ export class PoseChecker {
 }
 
 /**
- * Detection scale for live video (webcam). dlib's HOG detector costs in
- * proportion to the pixels it scans and finds faces from about 80 px; a face
- * in a webcam frame is usually several times larger. So each frame is
- * scanned at the smallest size that keeps the face seen last at least 1.5x
- * that minimum (never under `minSide` px on the longer side), and at full
- * resolution when no face was seen. Landmarks and poses still use the full
- * frame. For recorded video and photos keep full resolution: results then
- * match the command line tool exactly.
- *
- *   const scale = new LiveDetectionScale();
- *   const result = await checker.checkVideoFrame(video, t, scale.options(video.videoWidth, video.videoHeight));
- *   if (result) scale.update(result);
- */
-/**
  * Checks a live <video> (a webcam) frame after frame with `checker`: each
  * frame the camera presents is checked as soon as the previous result is
  * back, not at the next animation frame (which left the worker idle for up
@@ -268,6 +254,20 @@ export function checkLive(checker, video, { options = () => ({}), onResult, onEr
   return { stop() { running = false; } };
 }
 
+/**
+ * Detection scale for live video (webcam). dlib's HOG detector costs in
+ * proportion to the pixels it scans and finds faces from about 80 px; a face
+ * in a webcam frame is usually several times larger. So each frame is
+ * scanned at the smallest size that keeps the face seen last at least 1.5x
+ * that minimum (never under `minSide` px on the longer side), and at full
+ * resolution when no face was seen. Landmarks and poses still use the full
+ * frame. For recorded video and photos keep full resolution: results then
+ * match the command line tool exactly.
+ *
+ *   const scale = new LiveDetectionScale();
+ *   const result = await checker.checkVideoFrame(video, t, scale.options(video.videoWidth, video.videoHeight));
+ *   if (result) scale.update(result);
+ */
 export class LiveDetectionScale {
   static DETECTOR_MIN_FACE_PX = 80;
   #lastFaceHeight = 0; // full-resolution px of the smallest face last seen; 0 = none
