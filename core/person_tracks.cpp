@@ -12,7 +12,6 @@ void PersonTracker::add(int frame_index, const ImageResult& frame) {
   if (frame_index <= last_frame_index_) throw Error(ErrorCode::kInvalidArgument, "video frames must be added in order");
   last_frame_index_ = frame_index;
   const int now = frames_++;
-  if (frame.search_regions == 0) last_full_scan_ = now;
   last_boxes_.clear();
   for (const auto& f : frame.faces) last_boxes_.push_back(f.box);
   // Candidate (overlap, track, face) pairs, best first; each track and face used once.
@@ -51,8 +50,7 @@ int full_scan_every_at(double analysed_fps) {
 }
 
 std::vector<Box> PersonTracker::search_boxes(int full_scan_every) const {
-  if (full_scan_every <= 1 || last_boxes_.empty() || last_full_scan_ < 0) return {};
-  if (frames_ - last_full_scan_ >= full_scan_every) return {};
+  if (full_scan_every <= 1 || last_boxes_.empty() || frames_ % full_scan_every == 0) return {};
   return last_boxes_;
 }
 

@@ -81,10 +81,14 @@ class PersonTracker {
 
   // Where to look for faces in the next analysed frame (CheckerOptions::
   // search_around): the boxes of the faces of the last analysed frame, or
-  // empty for a scan of the whole image, which is due on the first frame,
-  // every `full_scan_every` analysed frames after the last whole-image scan,
-  // and whenever the last frame had no face. full_scan_every <= 1: always
-  // empty (every frame scanned whole).
+  // empty for a scan of the whole image, which is due on analysed frames 0,
+  // full_scan_every, 2 * full_scan_every, ... (counted from the tracker's
+  // first frame), and whenever the last frame had no face. full_scan_every
+  // <= 1: always empty (every frame scanned whole). The schedule is fixed,
+  // not counted from the last whole scan, so that runs of full_scan_every
+  // frames starting at those positions can be checked by separate trackers
+  // (one per worker) with exactly the results of one tracker: web/posecheck.js,
+  // a video on several checkers.
   // Requires nothing. Ensures: boxes in the last frame's image pixels, one
   // per face of that frame. Throws only std::bad_alloc.
   std::vector<Box> search_boxes(int full_scan_every) const;
@@ -109,7 +113,6 @@ class PersonTracker {
   };
   std::vector<Track> tracks_;
   std::vector<Box> last_boxes_;  // the faces of the last analysed frame
-  int last_full_scan_ = -1;      // position of the last whole-image scan among analysed frames
   int frames_ = 0;
   int last_frame_index_ = -1;
 };

@@ -7,7 +7,9 @@
 // frame every 10 s), through the real page, end to end including decoding:
 // every frame and at the page's 2 frames/s, with the frames decoded by
 // WebCodecs (the default for MP4) against the <video> played through
-// (?video=play) and one seek per frame (?video=seek), same run.
+// (?video=play) and one seek per frame (?video=seek), same run; every frame
+// on the page's workers (its checker and helpers) against its checker alone
+// (?workers=1).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,10 +59,12 @@ const videoRuns = [];
 // reader: 'auto' (the page's default: WebCodecs for these MP4 clips), 'play' (?video=play: the <video> played
 // through) or 'seek' (?video=seek); fps: the page's sampling rate (25: every frame);
 // scan: 'tracked' (the default: whole-frame scans every fullScanEvery frames, regions around the people between)
-// or 'every-frame' (?scan=every-frame: the same-run baseline without tracking).
-const runVideo = async (size, file, reader, fps, scan = 'tracked') => {
+// or 'every-frame' (?scan=every-frame: the same-run baseline without tracking); workers: the page's default
+// (its checker and helpers, one per core, for a video of 50 frames or more) or 1 (?workers=1: the page's checker alone).
+const runVideo = async (size, file, reader, fps, scan = 'tracked', workers = 'default') => {
   const vp = await context.newPage();
-  const query = [reader === 'auto' ? '' : `video=${reader}`, scan === 'every-frame' ? 'scan=every-frame' : ''].filter(Boolean).join('&');
+  const query = [reader === 'auto' ? '' : `video=${reader}`, scan === 'every-frame' ? 'scan=every-frame' : '',
+    workers === 1 ? 'workers=1' : ''].filter(Boolean).join('&');
   await vp.goto(`${origin}/web/${query ? `?${query}` : ''}`);
   await vp.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120000 });
   await vp.fill('#fps', String(fps));
@@ -70,6 +74,7 @@ const runVideo = async (size, file, reader, fps, scan = 'tracked') => {
   const seconds = (Date.now() - started) / 1000;
   const frames = Number(await vp.evaluate(() => document.querySelector('article.card').dataset.frames));
   const used = await vp.evaluate(() => document.querySelector('article.card').dataset.reader);
+  const checkers = Number(await vp.evaluate(() => document.querySelector('article.card').dataset.workers));
   // Distinct frames: playing at speed, Chromium may skip presenting a frame under load; the reader then
   // gives the next one for two sample times (the first frame shown at or after each).
   const [download] = await Promise.all([vp.waitForEvent('download'), vp.click('#export-json')]);
@@ -77,10 +82,11 @@ const runVideo = async (size, file, reader, fps, scan = 'tracked') => {
   const distinct = new Set(exported.results.at(-1).frames.map((f) => f.time_s.toFixed(4))).size;
   const stalled = await vp.evaluate(() => /cannot be decoded|could not be read|ends early/.test(document.querySelector('article.card .error')?.textContent ?? ''));
   await vp.close();
-  videoRuns.push({ size, reader, used, fps, scan, frames, distinct, seconds, stalled });
+  videoRuns.push({ size, reader, used, fps, scan, workers, checkers, frames, distinct, seconds, stalled });
 };
 for (const [size, file] of videos) {
   await runVideo(size, file, 'auto', 25);
+  await runVideo(size, file, 'auto', 25, 'tracked', 1);
   await runVideo(size, file, 'play', 25);
   await runVideo(size, file, 'auto', 25, 'every-frame');
   await runVideo(size, file, 'auto', 2);
@@ -141,10 +147,14 @@ console.log(`  webcam ${cam.width}x${cam.height}, as the page runs it (LiveDetec
   `${camFull.facesPerFrame.toFixed(2)} faces per frame; ratio ${(cam.fps / camFull.fps).toFixed(2)}`);
 const rate = (v) => v.frames / v.seconds;
 for (const [size] of videos) {
-  const [all, allPlayed, sampled, play, seek, whole] = [['auto', 25], ['play', 25], ['auto', 2], ['play', 2], ['seek', 2], ['auto', 25, 'every-frame']]
-    .map(([r, f, scan = 'tracked']) => videoRuns.find((v) => v.size === size && v.reader === r && v.fps === f && v.scan === scan));
+  const [all, allPlayed, sampled, play, seek, whole, alone] = [['auto', 25], ['play', 25], ['auto', 2], ['play', 2], ['seek', 2],
+    ['auto', 25, 'every-frame'], ['auto', 25, 'tracked', 1]]
+    .map(([r, f, scan = 'tracked', workers = 'default']) => videoRuns.find((v) => v.size === size && v.reader === r && v.fps === f &&
+      v.scan === scan && v.workers === workers));
   const note = (v) => `${v.frames} frames (${v.distinct} distinct) in ${v.seconds.toFixed(1)} s${v.stalled ? ', stopped early: the reader gave up' : ''}`;
-  console.log(`  video ${size}: ${rate(all).toFixed(1)} frames/s analysed (every frame, ${note(all)}, read by ${all.used}, end to end in the page); ` +
+  console.log(`  video ${size}: ${rate(all).toFixed(1)} frames/s analysed (every frame, ${note(all)}, read by ${all.used}, ${all.checkers} workers, ` +
+    `end to end in the page, making the helpers included); the page's checker alone (?workers=1) ${rate(alone).toFixed(1)} frames/s ` +
+    `(${note(alone)}), ratio ${(rate(all) / rate(alone)).toFixed(2)}; ` +
     `the <video> played through instead ${rate(allPlayed).toFixed(1)} frames/s (${note(allPlayed)}), ratio ${(rate(all) / rate(allPlayed)).toFixed(2)}; ` +
     `at the page's 2 frames/s: ${sampled.used} ${rate(sampled).toFixed(2)} frames/s (${note(sampled)}), played through ${rate(play).toFixed(2)} frames/s (${note(play)}), ` +
     `one seek per frame ${rate(seek).toFixed(2)} frames/s (${note(seek)}); ` +

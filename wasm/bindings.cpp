@@ -7,6 +7,7 @@
 #include <emscripten/val.h>
 
 #include <chrono>
+#include <cmath>
 #include <initializer_list>
 #include <optional>
 #include <utility>
@@ -19,6 +20,9 @@ using emscripten::val;
 using namespace posecheck;
 
 namespace {
+
+// Numbers per face in Analyzer::addFrameResult: box (4), judged, p_fake, 68 x (x, y).
+constexpr int kRunFaceNumbers = 6 + 2 * kNumLandmarks;
 
 val error_value(const std::string& code, const std::string& message) {
   val v = val::object();
@@ -257,20 +261,69 @@ class Analyzer {
       const ImageResult r = frameIndex >= 0 ? check_video_frame(*checker_, *video_, frameIndex, image, to_core(options), options.fullScanEvery)
                                             : checker_->check(image, to_core(options));
       if (frameIndex >= 0) video_faces_seen_ += r.faces_found;
+      return result_value(r);
+    });
+  }
+
+  // A video on several checkers (web/posecheck.js): each checker checks runs
+  // of consecutive frames, each run with a tracker of its own that only says
+  // where to look (startsRun: a new tracker, so a whole-frame scan; runs start
+  // on the tracker's fixed schedule of whole scans, so the results are those
+  // of one tracker over the whole video: core/person_tracks.h). The frames'
+  // results are linked into people elsewhere (addFrameResult). RGBA pixels in
+  // the input buffer, as check().
+  val checkRunFrame(int width, int height, const CheckOptions& options, int frameIndex, bool startsRun) {
+    return guarded([&] {
+      if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
+      validate_size(width, height);
+      if (input_.size() != std::size_t(width) * height * 4) throw Error(ErrorCode::kInvalidArgument, "pixel buffer size mismatch");
+      if (frameIndex < 0) throw Error(ErrorCode::kInvalidArgument, "frameIndex must be a whole number >= 0");
+      if (startsRun || !run_) run_.emplace();
+      const ImageView image = packed_view(input_.data(), width, height, PixelFormat::kRgba32);
+      return result_value(check_video_frame(*checker_, *run_, frameIndex, image, to_core(options), options.fullScanEvery));
+    });
+  }
+
+  // Adds a frame's result, checked by checkRunFrame here or on another
+  // checker, to the video begun with beginVideo(). Frames in time order.
+  // faces: kRunFaceNumbers numbers per face, in the result's face order:
+  // box left, top, right, bottom; 1 if judged (status ok) else 0; p_fake (NaN
+  // for none); then x, y of the 68 landmarks. These are all the tracker reads.
+  val addFrameResult(int frameIndex, int facesFound, const val& faces) {
+    return guarded([&] {
+      if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
+      if (!video_) throw Error(ErrorCode::kInvalidArgument, "no video was begun (beginVideo)");
+      if (frameIndex < 0) throw Error(ErrorCode::kInvalidArgument, "frameIndex must be a whole number >= 0");
+      const std::vector<double> numbers = emscripten::vecFromJSArray<double>(faces);
+      if (numbers.size() % kRunFaceNumbers != 0) {
+        throw Error(ErrorCode::kInvalidArgument, "a frame result's faces need " + std::to_string(kRunFaceNumbers) + " numbers each");
+      }
+      ImageResult r;
+      r.faces_found = facesFound;
+      for (std::size_t at = 0; at < numbers.size(); at += kRunFaceNumbers) {
+        const double* n = numbers.data() + at;
+        FaceResult f;
+        f.box = Box{n[0], n[1], n[2], n[3]};
+        if (!(std::isfinite(f.box.left) && std::isfinite(f.box.top) && std::isfinite(f.box.right) && std::isfinite(f.box.bottom))) {
+          throw Error(ErrorCode::kInvalidArgument, "a face box must be finite");
+        }
+        if (n[4] != 0 && n[4] != 1) throw Error(ErrorCode::kInvalidArgument, "a face's judged flag must be 0 or 1");
+        f.status = n[4] == 1 ? FaceStatus::kOk : FaceStatus::kCannotJudge;
+        if (!std::isnan(n[5])) {
+          if (!(n[5] >= 0 && n[5] <= 1)) throw Error(ErrorCode::kInvalidArgument, "a face's P(fake) must be in [0, 1] or NaN");
+          f.p_fake = n[5];
+        }
+        for (int i = 0; i < kNumLandmarks; ++i) f.landmarks[i] = Point2(n[6 + 2 * i], n[7 + 2 * i]);
+        // A judged face's landmarks are fitted with a camera and a head
+        // when the people are summarised: refuse here what they would refuse.
+        if (f.status == FaceStatus::kOk) (void)camera_for_face(f.landmarks);
+        r.faces.push_back(f);
+      }
+      if (facesFound < int(r.faces.size())) throw Error(ErrorCode::kInvalidArgument, "facesFound is fewer than the faces given");
+      video_->add(frameIndex, r);
+      video_faces_seen_ += r.faces_found;
       val v = val::object();
       v.set("ok", true);
-      v.set("width", r.width);
-      v.set("height", r.height);
-      v.set("models", models_value(r.camera));
-      v.set("faces_found", r.faces_found);
-      v.set("search_regions", r.search_regions);
-      val faces = val::array();
-      for (const auto& f : r.faces) faces.call<void>("push", face_value(f));
-      v.set("faces", faces);
-      v.set("score", optional_number(r.score));
-      v.set("verdict", verdict(r.score, r.faces_found, *checker_));
-      v.set("bands", bands_value(checker_->face_bands()));
-      v.set("pose_bands", bands_value(bands_of(checker_->classifier())));
       return v;
     });
   }
@@ -316,6 +369,25 @@ class Analyzer {
   }
 
  private:
+  // What check() and checkRunFrame() return: the CLI's JSON for one image.
+  val result_value(const ImageResult& r) const {
+    val v = val::object();
+    v.set("ok", true);
+    v.set("width", r.width);
+    v.set("height", r.height);
+    v.set("models", models_value(r.camera));
+    v.set("faces_found", r.faces_found);
+    v.set("search_regions", r.search_regions);
+    val faces = val::array();
+    for (const auto& f : r.faces) faces.call<void>("push", face_value(f));
+    v.set("faces", faces);
+    v.set("score", optional_number(r.score));
+    v.set("verdict", verdict(r.score, r.faces_found, *checker_));
+    v.set("bands", bands_value(checker_->face_bands()));
+    v.set("pose_bands", bands_value(bands_of(checker_->classifier())));
+    return v;
+  }
+
   // The result's `models` (as the CLI's): model hashes and the camera used.
   val models_value(CameraModel camera) const {
     val m = val::object();
@@ -413,6 +485,7 @@ class Analyzer {
   std::optional<Checker> checker_;
   std::optional<PersonTracker> video_;
   int video_faces_seen_ = 0;
+  std::optional<PersonTracker> run_;  // checkRunFrame's: where to look, within one run of frames
 };
 
 // The landmark groups of core/geometry.h (0-based), so the overlay draws the
@@ -442,6 +515,8 @@ EMSCRIPTEN_BINDINGS(posecheck) {
       .function("inputBuffer", &Analyzer::inputBuffer)
       .function("load", &Analyzer::load)
       .function("check", &Analyzer::check)
+      .function("checkRunFrame", &Analyzer::checkRunFrame)
+      .function("addFrameResult", &Analyzer::addFrameResult)
       .function("beginVideo", &Analyzer::beginVideo)
       .function("endVideo", &Analyzer::endVideo)
       .function("judgeLandmarks", &Analyzer::judgeLandmarks)
@@ -450,4 +525,5 @@ EMSCRIPTEN_BINDINGS(posecheck) {
   emscripten::function("landmarkGroups", &landmark_groups);
   emscripten::function("defaultFullScanEvery", emscripten::optional_override([] { return kDefaultFullScanEvery; }));
   emscripten::function("fullScanEveryAt", &full_scan_every_at);
+  emscripten::function("runFaceNumbers", emscripten::optional_override([] { return kRunFaceNumbers; }));
 }

@@ -253,14 +253,14 @@ async function openVideo(file, card, meta) {
 // frames ({time, score, pose_difference_deg, result | error, stalled}).
 // Pipelined: while the worker checks frame k, the reader goes on to frame
 // k + 1 (the decoder decodes it; a played-through video waits for it to be
-// shown, a frame period when every frame is wanted). At most IN_FLIGHT frames
-// are out. A frame's pixels go to the worker copied out of the frame where
-// the browser can (framePixels), else through its canvas; frames shown in the
-// view are drawn into their own canvas, not reused before their result is shown.
-const IN_FLIGHT = 2;
+// shown, a frame period when every frame is wanted). At most `inFlight` frames
+// are out (two per checker the session uses). A frame's pixels go to the
+// worker copied out of the frame where the browser can (framePixels), else
+// through its canvas; frames shown in the view are drawn into their own
+// canvas, not reused before their result is shown.
 const SHOW_EVERY_MS = 200;
 
-async function analyseFrames(card, file, video, times, duration, session, timeline, work) {
+async function analyseFrames(card, file, video, times, duration, session, inFlight, timeline, work) {
   const canvas = $('.view', card);
   const frames = [];
   let cancelled = false;
@@ -268,7 +268,7 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
   const progress = $('.video-progress', card);
   const progressText = $('.video-progress-text', card);
   const started = performance.now();
-  const canvases = [work, ...Array.from({ length: IN_FLIGHT - 1 }, () => {
+  const canvases = [work, ...Array.from({ length: inFlight - 1 }, () => {
     const c = document.createElement('canvas');
     c.width = work.width;
     c.height = work.height;
@@ -303,11 +303,13 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
         error: error ?? 'the video could not be read from here on (truncated or corrupt, or too slow to show a frame)' });
       break;
     }
-    const source = canvases[i % IN_FLIGHT];
+    const source = canvases[i % inFlight];
     const image = decodedFrame ?? video;
     const frame = { time: t };
     frames.push(frame);
-    // The frame's pixels, taken before the reader moves on; they move to the worker.
+    // The frame's pixels, taken before the reader moves on; they move to the
+    // worker. Copied here, not in the worker: with one worker that measured
+    // 32-33 frames/s against 27-29 (640x480), with two the same.
     let pixels = COPY_FRAME_PIXELS ? await framePixels(image, source.width, source.height) : null;
     card.dataset.pixels = pixels ? 'copy' : 'canvas';
     // Drawn for the view at most every SHOW_EVERY_MS (and the last frame), or
@@ -323,7 +325,7 @@ async function analyseFrames(card, file, video, times, duration, session, timeli
     const shownSource = show ? source : null;
     pending.push(session.addFrame(pixels, i, options()).then((result) => finished(frame, shownSource, result, null),
       (error) => finished(frame, shownSource, null, error)));
-    if (pending.length >= IN_FLIGHT) await pending.shift();
+    if (pending.length >= inFlight) await pending.shift();
   }
   await Promise.all(pending);
   const analysed = frames.filter((f) => 'score' in f);
@@ -456,11 +458,18 @@ async function checkVideoFile(file, card, meta) {
   const work = document.createElement('canvas');
   work.width = video.videoWidth;
   work.height = video.videoHeight;
-  const session = await state.checker.beginVideo();
   let pick = () => {};
+  const helpers = await videoHelpers(times.length);
+  card.dataset.workers = String(1 + helpers.length);
   const timeline = new Timeline($('.timeline-chart', card), { onPick: (k) => pick(k) });
-  const { frames, cancelled, reader } = await analyseFrames(card, file, video, times, duration, session, timeline, work);
-  const summary = await session.finish();
+  let frames, cancelled, reader, summary;
+  try {
+    const session = await state.checker.beginVideo({ helpers });
+    ({ frames, cancelled, reader } = await analyseFrames(card, file, video, times, duration, session, 2 * (1 + helpers.length), timeline, work));
+    summary = await session.finish();
+  } finally {
+    for (const helper of helpers) release(helper);
+  }
   const decisive = showVideoVerdict(card, summary, frames, times, cancelled);
   const navigation = frameNavigation(card, video, work, frames, timeline, summary, duration);
   pick = navigation.showFrame;
@@ -503,6 +512,19 @@ function growPool() {
     document.body.dataset.workers = String(1 + pool.helpers);
   })();
   return pool.growing;
+}
+// A video's frames are checked side by side by the page's checker and the
+// helpers (PoseChecker.beginVideo, helpers) when it has at least
+// VIDEO_POOL_MIN_FRAMES frames to analyse: making a helper takes about as
+// long as checking a few dozen frames. Returns the helpers taken out of the
+// pool (the caller releases them), none with ?workers=1.
+const VIDEO_POOL_MIN_FRAMES = 50;
+async function videoHelpers(frames) {
+  if (frames < VIDEO_POOL_MIN_FRAMES || poolLimit() < 2) return [];
+  await growPool();
+  const helpers = pool.idle.filter((c) => c !== state.checker);
+  pool.idle = pool.idle.filter((c) => c === state.checker);
+  return helpers;
 }
 function acquire() {
   return pool.idle.length ? Promise.resolve(pool.idle.pop()) : new Promise((resolve) => pool.waiting.push(resolve));

@@ -124,6 +124,30 @@ export async function createEngine(o) {
     /** As check(), and adds the frame (frameIndex: increasing whole numbers) to the video begun. */
     checkVideoFrame: (rgba, width, height, frameIndex, options = {}) =>
       withPixels((w, h, opt) => analyzer.check(w, h, opt, frameIndex))(rgba, width, height, options),
+    /**
+     * A video on several engines (web/posecheck.js): as checkVideoFrame, but the frame is only checked, with a
+     * tracker of this engine's own for where to look, restarted (a whole-frame scan) when startsRun; runs of
+     * fullScanEvery frames starting at frames 0, fullScanEvery, ... give checkVideoFrame's very results.
+     * Link the result into people with addFrameResult on the engine whose video was begun.
+     */
+    checkRunFrame: (rgba, width, height, frameIndex, startsRun, options = {}) =>
+      withPixels((w, h, opt) => analyzer.checkRunFrame(w, h, opt, frameIndex, Boolean(startsRun)))(rgba, width, height, options),
+    /** Adds a frame's result (from checkRunFrame, here or on another engine) to the video begun; frames in time order. */
+    addFrameResult(frameIndex, result) {
+      if (!Number.isInteger(frameIndex) || frameIndex < 0) throw new PoseCheckError('invalid_argument', 'frameIndex must be a whole number >= 0');
+      if (!Array.isArray(result?.faces) || !Number.isInteger(result.faces_found)) {
+        throw new PoseCheckError('invalid_argument', 'a frame result needs faces and faces_found, as checkRunFrame gives them');
+      }
+      const numbers = [];
+      for (const f of result.faces) {
+        if (!f?.box || !Array.isArray(f.landmarks) || f.landmarks.length !== 68) {
+          throw new PoseCheckError('invalid_argument', 'each face of a frame result needs its box and 68 landmarks');
+        }
+        numbers.push(...[f.box.left, f.box.top, f.box.right, f.box.bottom].map(Number), f.status === 'ok' ? 1 : 0, Number(f.p_fake ?? NaN));
+        for (const point of f.landmarks) numbers.push(Number(point?.[0]), Number(point?.[1]));
+      }
+      unwrap(analyzer.addFrameResult(frameIndex, result.faces_found, numbers));
+    },
     /** Ends the video: {frames_analysed, people, score, verdict, bands, pose_bands, head_motion_bands} (as the CLI's video JSON). */
     endVideo: () => unwrap(analyzer.endVideo()),
     /** One check with per-stage times (ms), for benchmarks. */

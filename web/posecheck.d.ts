@@ -215,8 +215,12 @@ export declare class PoseChecker {
   checkImage(source: ImageSource, options?: CheckOptions): Promise<ImageResult>;
   /** Resolves null when the previous frame is still in flight (dropped). */
   checkVideoFrame(source: ImageSource, timestampMs: number, options?: CheckOptions): Promise<ImageResult | null>;
-  /** Starts a recorded video whose frames are linked into people; one at a time per checker. */
-  beginVideo(): Promise<VideoSession>;
+  /**
+   * Starts a recorded video whose frames are linked into people; one at a time per checker. With helpers (other
+   * checkers with the same models) the frames are checked side by side, in runs of fullScanEvery frames, and linked
+   * here: the same results, people and verdict as on this checker alone. Keep about two frames per checker in flight.
+   */
+  beginVideo(options?: { helpers?: PoseChecker[] }): Promise<VideoSession>;
   close(): void;
 }
 

@@ -39,14 +39,21 @@ export const DEFAULT_MODELS = Object.freeze({
   combination: here('./dist/models/combination.txt'),
 });
 
+// Marks pixels made by framePixels, whose buffer no one else holds.
+const OWN_PIXELS = Symbol('posecheck.ownPixels');
+
 // A video frame's RGBA pixels as {rgba, width, height}, copied straight out
-// of the VideoFrame (`copyTo` converts to RGBA: at 1080p about 1-2 ms, where
-// drawing the frame into a canvas and reading it back in the worker took
-// 60-70 ms per frame; same pixels, measured equal). `image` is a VideoFrame
+// of the VideoFrame (`copyTo` converts to RGBA; on the bench clips' decoded
+// frames, idle machine: 7 ms at 640x480 and 38 ms at 1080p, where drawing the
+// frame into a canvas and reading it back took 20 and 92 ms; same pixels,
+// measured equal). `image` is a VideoFrame
 // (it stays the caller's) or a <video> element (its current frame). Null
 // where the browser cannot (no VideoFrame, no RGBA conversion) or where the
 // frame's pixels are not width x height or need turning (non-square pixels, a
 // rotation to apply): the caller then draws the frame.
+// The pixels are the caller's own copy: given to checkImage or a video's
+// addFrame, their buffer moves to the worker (no second copy; it is then
+// detached here), where other {rgba, width, height} objects are copied.
 export async function framePixels(image, width, height) {
   if (typeof VideoFrame === 'undefined') return null;
   let frame = null;
@@ -56,11 +63,17 @@ export async function framePixels(image, width, height) {
     if (!rect || frame.rotation || frame.flip || rect.width !== width || rect.height !== height || frame.displayWidth !== width || frame.displayHeight !== height) return null;
     const rgba = new Uint8ClampedArray(width * height * 4);
     await frame.copyTo(rgba, { rect, format: 'RGBA' });
-    return { rgba, width, height };
+    return { rgba, width, height, [OWN_PIXELS]: true };
   } catch {
     return null;
   } finally {
     if (frame && frame !== image) frame.close();
+  }
+}
+
+function checkFrameIndex(frameIndex) {
+  if (!Number.isInteger(frameIndex) || frameIndex < 0) {
+    throw new PoseCheckError('invalid_argument', 'frameIndex must be a whole number >= 0');
   }
 }
 
@@ -142,20 +155,106 @@ export class PoseChecker {
    *   const video = await checker.beginVideo();
    *   for (...) await video.addFrame(videoElement, frameIndex);
    *   const { people, verdict, score } = await video.finish();
+   * With `helpers` (other PoseCheckers, each its own worker, with the same
+   * models), the frames are checked side by side: see #videoOnSeveral. Frames
+   * may then be given without waiting for the one before (keep about two per
+   * checker in flight); each addFrame resolves with its own frame's result.
+   * @param {{helpers?: PoseChecker[]}} [options]
    */
-  async beginVideo() {
+  async beginVideo({ helpers = [] } = {}) {
+    if (!Array.isArray(helpers) || new Set(helpers).size !== helpers.length ||
+        helpers.some((h) => !(h instanceof PoseChecker) || h === this || h.#closed)) {
+      throw new PoseCheckError('invalid_argument', "a video's helpers must be other PoseCheckers, open, each given once");
+    }
+    if (helpers.some((h) => h.#version !== this.#version)) {
+      throw new PoseCheckError('invalid_argument', `a video's helpers must have loaded the same models as its checker (${this.#version})`);
+    }
     await this.#call({ type: 'beginVideo' });
+    if (helpers.length) return this.#videoOnSeveral([this, ...helpers]);
     return {
       /** Checks a frame (as checkImage) and adds it; frame indices must increase. */
       addFrame: async (source, frameIndex, options = {}) => {
-        if (!Number.isInteger(frameIndex) || frameIndex < 0) {
-          throw new PoseCheckError('invalid_argument', 'frameIndex must be a whole number >= 0');
-        }
+        checkFrameIndex(frameIndex);
         const message = await this.#pixelsMessage(source);
         return this.#call({ type: 'check', options, frameIndex, ...message.data }, message.transfer);
       },
       /** The people of the video and its verdict (fields as the CLI's video JSON). */
       finish: () => this.#call({ type: 'endVideo' }),
+    };
+  }
+
+  // A video on several checkers (issue 16, "use the cores"). The frames are
+  // dealt out in runs of fullScanEvery consecutive frames, each run to the
+  // checker with the fewest frames in flight; a checker looks for faces in a
+  // run with a tracker of its own, started afresh (a whole-frame scan) at
+  // the run's first frame. Runs start on frames 0, fullScanEvery,
+  // 2 x fullScanEvery, ..., where a single checker scans the whole frame
+  // anyway (the core's fixed schedule), so each frame's result is the one a
+  // single checker gives. Every result then goes, in frame order, to this
+  // checker (`checkers[0]`), which links the faces into people: the same
+  // people, scores and verdict as on one checker (tests/node/
+  // video_people.test.mjs, tests/browser/video_decoding.test.mjs). A frame
+  // whose check fails is left out of the people, as on one checker.
+  #videoOnSeveral(checkers) {
+    const inFlight = new Map(checkers.map((c) => [c, 0]));
+    const settled = []; // by position among the frames given: {frameIndex, result} or {frameIndex, failed}
+    const checks = [];
+    let given = 0, lastIndex = -1, runOwner = null, linked = 0, linkError = null, posting = Promise.resolve();
+    const links = [];
+    const link = () => {
+      for (; linked < given && settled[linked]; linked += 1) {
+        const { frameIndex, result } = settled[linked];
+        if (!result) continue;
+        const faces = result.faces.map(({ box, landmarks, status, p_fake }) => ({ box, landmarks, status, p_fake }));
+        links.push(this.#call({ type: 'addFrameResult', frameIndex, result: { faces_found: result.faces_found, faces } })
+          .catch((e) => { linkError ??= e; }));
+      }
+    };
+    return {
+      /** Checks a frame (as checkImage) on one of the checkers and links it; frame indices must increase. */
+      addFrame: (source, frameIndex, options = {}) => {
+        try {
+          checkFrameIndex(frameIndex);
+          if (frameIndex <= lastIndex) throw new PoseCheckError('invalid_argument', 'video frames must be added in order');
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        lastIndex = frameIndex;
+        const position = given++;
+        const every = Math.max(1, Math.floor(options.fullScanEvery ?? DEFAULT_OPTIONS.fullScanEvery));
+        const startsRun = runOwner === null || position % every === 0;
+        if (startsRun) runOwner = checkers.reduce((best, c) => (inFlight.get(c) < inFlight.get(best) ? c : best));
+        const checker = runOwner;
+        inFlight.set(checker, inFlight.get(checker) + 1);
+        // Frames are posted in the order given, whichever source's pixels are ready first: a checker's
+        // frames of one run must reach it in time order.
+        const pixels = this.#pixelsMessage(source);
+        const message = posting.then(() => pixels);
+        posting = message.catch(() => {});
+        const check = (async () => {
+          try {
+            const { data, transfer } = await message;
+            const result = await checker.#call({ type: 'check', options, frameIndex, startsRun, run: true, ...data }, transfer);
+            settled[position] = { frameIndex, result };
+            return result;
+          } catch (e) {
+            settled[position] = { frameIndex, failed: true };
+            throw e;
+          } finally {
+            inFlight.set(checker, inFlight.get(checker) - 1);
+            link();
+          }
+        })();
+        checks.push(check.catch(() => {}));
+        return check;
+      },
+      /** Once every frame given is checked and linked: the people of the video and its verdict. */
+      finish: async () => {
+        await Promise.all(checks);
+        await Promise.all(links);
+        if (linkError) throw linkError;
+        return this.#call({ type: 'endVideo' });
+      },
     };
   }
 
@@ -173,7 +272,8 @@ export class PoseChecker {
       return { data: { rgba: rgba.buffer, width: source.width, height: source.height }, transfer: [rgba.buffer] };
     }
     if (source && source.rgba && source.width && source.height) { // {rgba, width, height}
-      const rgba = new Uint8ClampedArray(source.rgba);
+      const own = source[OWN_PIXELS] && source.rgba.byteOffset === 0 && source.rgba.byteLength === source.rgba.buffer.byteLength;
+      const rgba = own ? source.rgba : new Uint8ClampedArray(source.rgba);
       return { data: { rgba: rgba.buffer, width: source.width, height: source.height }, transfer: [rgba.buffer] };
     }
     // A video's frame: copied out as RGBA where the browser can (framePixels).

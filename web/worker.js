@@ -53,12 +53,18 @@ const handlers = {
   check(msg) {
     if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
     const { rgba, width, height } = pixelsOf(msg);
+    if (msg.run) return engine.checkRunFrame(rgba, width, height, msg.frameIndex, msg.startsRun, msg.options);
     if (msg.frameIndex !== undefined) return engine.checkVideoFrame(rgba, width, height, msg.frameIndex, msg.options);
     return engine.check(rgba, width, height, msg.options);
   },
   beginVideo() {
     if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
     engine.beginVideo();
+    return null;
+  },
+  addFrameResult({ frameIndex, result }) {
+    if (!engine) throw new PoseCheckError('invalid_argument', 'the checker is not initialised');
+    engine.addFrameResult(frameIndex, result);
     return null;
   },
   endVideo() {

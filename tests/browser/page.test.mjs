@@ -314,11 +314,29 @@ describe('checker page', { skip }, () => {
       }
       let modelError = '';
       try { await PoseChecker.create({ landmarkModel: new Uint8Array(1000).buffer, landmarkSha256: '' }); } catch (e) { modelError = e.message; }
+      // A video on several checkers: helpers that are not checkers, or have other models, are refused;
+      // frames out of order are refused and the session goes on.
+      const helperErrors = [];
+      const other = await PoseChecker.create({ classifier: '', blendClassifier: '' });
+      for (const helpers of [[{}], [checker], [other]]) {
+        try { await checker.beginVideo({ helpers }); helperErrors.push('resolved'); } catch (e) { helperErrors.push(`${e.code}: ${e.message}`); }
+      }
+      other.close();
+      const same = await PoseChecker.create({ classifier: '' });
+      const video = await checker.beginVideo({ helpers: [same] });
+      const blank = () => ({ rgba: new Uint8Array(64 * 48 * 4), width: 64, height: 48 });
+      await video.addFrame(blank(), 3);
+      let order = '';
+      try { await video.addFrame(blank(), 3); } catch (e) { order = `${e.code}: ${e.message}`; }
+      await video.addFrame(blank(), 4);
+      const summary = await video.finish();
+      same.close();
       const ok = await checker.checkImage({ rgba: new Uint8Array(64 * 48 * 4), width: 64, height: 48 });
       checker.close();
       let closed = '';
       try { await checker.checkImage({ rgba: new Uint8Array(4), width: 1, height: 1 }); } catch (e) { closed = e.code; }
-      return { errors, modelError, verdict: ok.verdict, cue: ok.models.face_cue, combination: ok.models.combination, closed };
+      return { errors, modelError, verdict: ok.verdict, cue: ok.models.face_cue, combination: ok.models.combination, closed, helperErrors, order,
+        videoFrames: summary.frames_analysed, videoVerdict: summary.verdict };
     });
     // Without the pose classifier the default combination is left out: the blend cue decides alone.
     assert.equal(outcome.cue, 'blend');
@@ -329,6 +347,12 @@ describe('checker page', { skip }, () => {
     assert.match(outcome.modelError, /not a dlib shape predictor|landmark model/);
     assert.equal(outcome.verdict, 'no_face');
     assert.equal(outcome.closed, 'closed');
+    assert.match(outcome.helperErrors[0], /^invalid_argument: a video's helpers must be other PoseCheckers/);
+    assert.match(outcome.helperErrors[1], /^invalid_argument: a video's helpers must be other PoseCheckers/);
+    assert.match(outcome.helperErrors[2], /^invalid_argument: a video's helpers must have loaded the same models/);
+    assert.equal(outcome.order, 'invalid_argument: video frames must be added in order');
+    assert.equal(outcome.videoFrames, 2, 'the frame refused is not part of the video');
+    assert.equal(outcome.videoVerdict, 'no_face');
   });
 
   test('no request left the page origin and none carried a body', () => {

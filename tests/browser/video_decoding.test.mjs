@@ -45,6 +45,9 @@ describe('video frames decoded with WebCodecs', { skip }, () => {
       "scale=800:-2,crop=640:480:'20+40*t':'10+20*t',format=yuv420p"];
     ffmpeg(...face, '-c:v', 'libx264', file('face-moving.mp4'));
     ffmpeg(...face, '-c:v', 'libvpx', '-b:v', '2M', file('face-moving.webm'));
+    // The same face for 3 s at 25 frames/s: enough frames (76) for the page to check them on several workers.
+    ffmpeg('-loop', '1', '-framerate', '25', '-t', '3', '-i', file('face.jpg'), '-vf',
+      "scale=800:-2,crop=640:480:'20+30*t':'10+15*t',format=yuv420p", '-c:v', 'libx264', file('face-25fps.mp4'));
     server = await startServer({ port: 0 });
     origin = `http://localhost:${server.address().port}`;
     browser = await launch();
@@ -168,5 +171,34 @@ describe('video frames decoded with WebCodecs', { skip }, () => {
       assert.equal(a.score, b.score, `${name}: the video's P(fake)`);
     }
     await canvasPage.close();
+  });
+
+  test('a video checked on two workers gives, frame by frame and person by person, what one worker gives', async () => {
+    const exported = async (p, name) => {
+      const [json] = await Promise.all([p.waitForEvent('download'), p.click('#export-json')]);
+      return JSON.parse(readFileSync(await json.path(), 'utf8')).results.find((r) => r.file === name);
+    };
+    const pages = {};
+    for (const workers of [2, 1]) {
+      pages[workers] = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+      pages[workers].on('pageerror', (e) => console.error('page error:', e.message));
+      await openChecker(pages[workers], origin, `?workers=${workers}`);
+      await pages[workers].fill('#fps', '25');
+    }
+    const name = 'face-25fps.mp4';
+    const two = await dropAndWait(pages[2], name, 'video/mp4');
+    const one = await dropAndWait(pages[1], name, 'video/mp4');
+    assert.equal(await two.getAttribute('data-workers'), '2', 'checked on two workers');
+    assert.equal(await one.getAttribute('data-workers'), '1');
+    const [a, b] = [await exported(pages[2], name), await exported(pages[1], name)];
+    assert.equal(a.frames.length, 76, 'every frame (0, 0.04, ..., 2.96 and the last again)');
+    assert.ok(a.frames.filter((f) => f.faces?.length === 1).length >= 70, 'a face in (almost) every frame');
+    // Whole-frame scans every 10 frames (fullScanEveryAt(25)), regions around the face between.
+    assert.deepEqual(a.frames.slice(0, 21).map((f) => f.search_regions), [0, ...Array(9).fill(1), 0, ...Array(9).fill(1), 0]);
+    a.frames.forEach((f, i) => assert.deepEqual(f, b.frames[i], `frame ${i}: the same result, in the same place`));
+    assert.deepEqual(a.people, b.people, 'the same people');
+    assert.equal(a.score, b.score);
+    assert.equal(a.verdict, b.verdict);
+    for (const p of Object.values(pages)) await p.close();
   });
 });

@@ -112,6 +112,61 @@ describe('people in a video', () => {
     assert.deepEqual(native.frames.map((f) => f.search_regions), [0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3]);
   });
 
+  test('a video on two engines (runs of fullScanEvery frames each, linked on one) gives one engine\'s results', async () => {
+    const files = readdirSync(dir).filter((f) => /^f\d+\.png$/.test(f)).sort();
+    const frames = files.map((f) => decodeNative(join(dir, f)));
+    // Frame 6 is blank: its region scan finds nobody, so it and the frame after are scanned whole.
+    frames[6] = { ...frames[6], rgba: new Uint8Array(frames[6].rgba.length).fill(0) };
+    const every = 5;
+    e.beginVideo();
+    const one = frames.map(({ rgba, width, height }, i) => e.checkVideoFrame(rgba, width, height, i, { fullScanEvery: every }));
+    const oneSummary = e.endVideo();
+    assert.deepEqual(one.map((r) => r.search_regions), [0, 3, 3, 3, 3, 0, 0, 0, 3, 3, 0, 3],
+      'whole scans on the schedule (0, 5, 10) and after the frame without faces');
+    const helper = await engine();
+    const engines = [e, helper];
+    e.beginVideo();
+    const pooled = frames.map(({ rgba, width, height }, i) => {
+      const run = Math.floor(i / every);
+      return engines[run % 2].checkRunFrame(rgba, width, height, i, i % every === 0, { fullScanEvery: every });
+    });
+    pooled.forEach((r, i) => e.addFrameResult(i, r));
+    const pooledSummary = e.endVideo();
+    pooled.forEach((r, i) => assert.deepEqual(r, one[i], `frame ${i}: the same result on two engines as on one`));
+    assert.deepEqual(pooledSummary, oneSummary, 'the same people, scores and verdict');
+    helper.close();
+  });
+
+  test('adding a frame result that is not one is a clear error, and the video goes on', () => {
+    const { rgba, width, height } = decodeNative(join(demoDir, 'sample2.jpg'));
+    assert.throws(() => e.addFrameResult(0, { faces: [], faces_found: 0 }), /no video was begun/);
+    e.beginVideo();
+    const r = e.checkRunFrame(rgba, width, height, 0, true);
+    assert.equal(r.faces.length, 1);
+    const face = r.faces[0];
+    const bad = [
+      [{ faces: face, faces_found: 1 }, /needs faces and faces_found/],
+      [{ faces: [face], faces_found: 0 }, /facesFound is fewer/],
+      [{ faces: [{ ...face, landmarks: face.landmarks.slice(1) }], faces_found: 1 }, /68 landmarks/],
+      [{ faces: [{ ...face, box: { ...face.box, left: 'x' } }], faces_found: 1 }, /box must be finite/],
+      [{ faces: [{ ...face, p_fake: 2 }], faces_found: 1 }, /P\(fake\) must be in \[0, 1\]/],
+      [{ faces: [{ ...face, landmarks: face.landmarks.map(() => [5, 5]) }], faces_found: 1 }, /not all at one point/],
+      [{ faces: [{ ...face, landmarks: face.landmarks.map(([x]) => [x, NaN]) }], faces_found: 1 }, /finite/],
+    ];
+    for (const [result, message] of bad) {
+      assert.throws(() => e.addFrameResult(0, result), (err) => err.code === 'invalid_argument' && message.test(err.message), String(message));
+    }
+    assert.throws(() => e.checkRunFrame(rgba, width, height, -1, true), /frameIndex/);
+    e.addFrameResult(0, r);
+    assert.throws(() => e.addFrameResult(0, r), /in order/);
+    e.addFrameResult(1, r);
+    const summary = e.endVideo();
+    assert.equal(summary.frames_analysed, 2, 'refused results were not added');
+    assert.equal(summary.people.length, 1);
+    assert.equal(summary.people[0].frames_seen, 2);
+    assert.equal(summary.people[0].mean_p_fake, face.p_fake);
+  });
+
   test('native and WebAssembly agree on a lossless video: the same people, head motion and own face', () => {
     // The same 12 frames as a lossless FFV1 video: the CLI's video decoder gives the PNGs' exact pixels.
     const lossless = join(dir, 'three.mkv');
