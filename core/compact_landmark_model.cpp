@@ -380,7 +380,8 @@ CompactShapePredictor CompactShapePredictor::parse(const std::uint8_t* data, std
 // dlib adds each visited leaf to the shape (matrix +=, one float add per
 // value); the dequantised value is (float(q) * scale) * weight, as to_dlib()
 // stores it. No -ffast-math or FMA contraction here: the results must match.
-void CompactShapePredictor::add_leaf(const Cascade& c, std::size_t leaf, float* shape) const {
+// Any leaf width: the reference, which to_dlib() uses.
+void CompactShapePredictor::add_leaf_any_bits(const Cascade& c, std::size_t leaf, float* shape) const {
   const std::size_t nvals = 2 * std::size_t(parts_);
   if (leaf_bits_ == 32) {
     const float* v = c.values.data() + leaf * nvals;
@@ -404,6 +405,24 @@ void CompactShapePredictor::add_leaf(const Cascade& c, std::size_t leaf, float* 
     nbits -= bits;
     const float v = float(q) * s * c.weight[j];
     shape[j] += v;
+  }
+}
+
+// As add_leaf_any_bits, for predict(). 4-bit leaves (the shipped level),
+// whose general loop took half of a check's landmark time, are read two codes
+// a byte, low nibble first (every leaf starts on a byte: 2 * parts codes),
+// with the same arithmetic; tests/test_compact_model.cpp holds predict() to
+// to_dlib() bit for bit.
+void CompactShapePredictor::add_leaf(const Cascade& c, std::size_t leaf, float* shape) const {
+  if (leaf_bits_ != 4) return add_leaf_any_bits(c, leaf, shape);
+  const std::size_t nvals = 2 * std::size_t(parts_);
+  const float s = c.scale[leaf];
+  const std::uint8_t* in = c.codes.data() + leaf * nvals / 2;
+  const float* w = c.weight.data();
+  for (std::size_t j = 0; j < nvals; j += 2) {
+    const std::uint8_t b = in[j / 2];
+    shape[j] += float(int(b & 15) - 8) * s * w[j];
+    shape[j + 1] += float(int(b >> 4) - 8) * s * w[j + 1];
   }
 }
 
@@ -456,7 +475,7 @@ dlib::shape_predictor CompactShapePredictor::to_dlib() const {
       tree.leaf_values.resize(nleaves);
       for (std::size_t l = 0; l < nleaves; ++l) {
         std::vector<float> v(zero);
-        add_leaf(c, t * nleaves + l, v.data());  // 0 + value == value
+        add_leaf_any_bits(c, t * nleaves + l, v.data());  // 0 + value == value
         tree.leaf_values[l] = dlib::mat(v);
       }
     }

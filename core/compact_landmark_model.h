@@ -100,7 +100,9 @@ class CompactShapePredictor {
     std::vector<std::uint8_t> codes;             // packed B-bit leaf codes (quantised levels)
     std::vector<float> values;                   // T*L*2P float leaves (B = 32)
   };
+  // Adds leaf `leaf` of cascade c, dequantised, to the 2 * parts floats at shape.
   void add_leaf(const Cascade& c, std::size_t leaf, float* shape) const;
+  void add_leaf_any_bits(const Cascade& c, std::size_t leaf, float* shape) const;
 
   unsigned long parts_ = 0;
   std::uint32_t trees_ = 0, depth_ = 0, leaf_bits_ = 0;

@@ -525,5 +525,4 @@ EMSCRIPTEN_BINDINGS(posecheck) {
   emscripten::function("landmarkGroups", &landmark_groups);
   emscripten::function("defaultFullScanEvery", emscripten::optional_override([] { return kDefaultFullScanEvery; }));
   emscripten::function("fullScanEveryAt", &full_scan_every_at);
-  emscripten::function("runFaceNumbers", emscripten::optional_override([] { return kRunFaceNumbers; }));
 }

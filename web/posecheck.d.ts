@@ -25,6 +25,7 @@ export declare function fullScanEveryAt(fps: number): number;
  * RGBA conversion), or null where the browser cannot or the frame's pixels are
  * not width x height (non-square pixels, a rotation to apply): draw it instead.
  * `image`: a VideoFrame (it stays open and the caller's) or a <video> element.
+ * Given to checkImage or a video's addFrame, the pixels' buffer moves to the worker uncopied (it is detached after).
  */
 export declare function framePixels(image: VideoFrame | HTMLVideoElement, width: number, height: number):
   Promise<{ rgba: Uint8ClampedArray; width: number; height: number } | null>;

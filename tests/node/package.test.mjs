@@ -40,7 +40,7 @@ test('the public entry point imports in Node and exposes the API', async () => {
   // Videos: the per-person API exists in the code and in the types.
   assert.equal(typeof api.PoseChecker.prototype.beginVideo, 'function');
   const types = readFileSync(join(root, 'web/posecheck.d.ts'), 'utf8');
-  for (const decl of ['beginVideo(): Promise<VideoSession>', 'export interface VideoSummary', 'export interface PersonResult',
+  for (const decl of ['beginVideo(options?: { helpers?: PoseChecker[] }): Promise<VideoSession>', 'export interface VideoSummary', 'export interface PersonResult',
     'people: PersonResult[]', 'bands: Bands | null', 'camera: CameraIntrinsics']) {
     assert.ok(types.includes(decl), `posecheck.d.ts lacks ${decl}`);
   }
