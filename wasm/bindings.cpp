@@ -249,15 +249,8 @@ class Analyzer {
   val check(int width, int height, const CheckOptions& options, int frameIndex) {
     return guarded([&] {
       if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
-      validate_size(width, height);
-      const std::size_t need = std::size_t(width) * height * 4;
-      if (input_.size() != need) {
-        throw Error(ErrorCode::kInvalidArgument, "pixel buffer holds " + std::to_string(input_.size()) + " bytes; " +
-                                                     std::to_string(width) + "x" + std::to_string(height) + " RGBA needs " +
-                                                     std::to_string(need));
-      }
+      const ImageView image = input_image(width, height);
       if (frameIndex >= 0 && !video_) throw Error(ErrorCode::kInvalidArgument, "no video was begun (beginVideo)");
-      const ImageView image = packed_view(input_.data(), width, height, PixelFormat::kRgba32);
       const ImageResult r = frameIndex >= 0 ? check_video_frame(*checker_, *video_, frameIndex, image, to_core(options), options.fullScanEvery)
                                             : checker_->check(image, to_core(options));
       if (frameIndex >= 0) video_faces_seen_ += r.faces_found;
@@ -275,11 +268,9 @@ class Analyzer {
   val checkRunFrame(int width, int height, const CheckOptions& options, int frameIndex, bool startsRun) {
     return guarded([&] {
       if (!checker_) throw Error(ErrorCode::kInvalidArgument, "models are not loaded");
-      validate_size(width, height);
-      if (input_.size() != std::size_t(width) * height * 4) throw Error(ErrorCode::kInvalidArgument, "pixel buffer size mismatch");
+      const ImageView image = input_image(width, height);
       if (frameIndex < 0) throw Error(ErrorCode::kInvalidArgument, "frameIndex must be a whole number >= 0");
       if (startsRun || !run_) run_.emplace();
-      const ImageView image = packed_view(input_.data(), width, height, PixelFormat::kRgba32);
       return result_value(check_video_frame(*checker_, *run_, frameIndex, image, to_core(options), options.fullScanEvery));
     });
   }
@@ -369,6 +360,19 @@ class Analyzer {
   }
 
  private:
+  // The input buffer as width x height RGBA pixels, for check() and
+  // checkRunFrame(); throws Error kInvalidArgument when it holds another size.
+  ImageView input_image(int width, int height) const {
+    validate_size(width, height);
+    const std::size_t need = std::size_t(width) * height * 4;
+    if (input_.size() != need) {
+      throw Error(ErrorCode::kInvalidArgument, "pixel buffer holds " + std::to_string(input_.size()) + " bytes; " +
+                                                   std::to_string(width) + "x" + std::to_string(height) + " RGBA needs " +
+                                                   std::to_string(need));
+    }
+    return packed_view(input_.data(), width, height, PixelFormat::kRgba32);
+  }
+
   // What check() and checkRunFrame() return: the CLI's JSON for one image.
   val result_value(const ImageResult& r) const {
     val v = val::object();

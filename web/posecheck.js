@@ -197,17 +197,15 @@ export class PoseChecker {
   // whose check fails is left out of the people, as on one checker.
   #videoOnSeveral(checkers) {
     const inFlight = new Map(checkers.map((c) => [c, 0]));
-    const settled = []; // by position among the frames given: {frameIndex, result} or {frameIndex, failed}
+    const settled = []; // by position among the frames given: {frameIndex, result}, result null when the check failed
     const checks = [];
     let given = 0, lastIndex = -1, runOwner = null, linked = 0, linkError = null, posting = Promise.resolve();
     const links = [];
     const link = () => {
       for (; linked < given && settled[linked]; linked += 1) {
         const { frameIndex, result } = settled[linked];
-        if (!result) continue;
-        const faces = result.faces.map(({ box, landmarks, status, p_fake }) => ({ box, landmarks, status, p_fake }));
-        links.push(this.#call({ type: 'addFrameResult', frameIndex, result: { faces_found: result.faces_found, faces } })
-          .catch((e) => { linkError ??= e; }));
+        settled[linked] = null; // linked: not kept here
+        if (result) links.push(this.#call({ type: 'addFrameResult', frameIndex, result }).catch((e) => { linkError ??= e; }));
       }
     };
     return {
@@ -238,7 +236,7 @@ export class PoseChecker {
             settled[position] = { frameIndex, result };
             return result;
           } catch (e) {
-            settled[position] = { frameIndex, failed: true };
+            settled[position] = { frameIndex, result: null };
             throw e;
           } finally {
             inFlight.set(checker, inFlight.get(checker) - 1);
